@@ -22,6 +22,6 @@ add_library(aero::platform_flags ALIAS aero_platform_flags)
 # Parts under construction join the build once their CMakeLists.txt exists.
 macro(aero_optional_subdirectory dir)
   if(EXISTS "${CMAKE_SOURCE_DIR}/${dir}/CMakeLists.txt")
-    add_subdirectory(${dir})
+    add_subdirectory("${CMAKE_SOURCE_DIR}/${dir}" "${CMAKE_BINARY_DIR}/${dir}")
   endif()
 endmacro()

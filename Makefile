@@ -1,0 +1,32 @@
+# The two entry points (see README.md). Both install missing Debian packages first.
+BUILD_DIR ?= build/host
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build test bench clean
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	cmake --preset host
+
+build: configure
+	cmake --build --preset host -j $(JOBS)
+
+# Every test: the host tree (unit, ABI, binary, fuzz smoke, end-to-end), then the unit tests again
+# under AddressSanitizer+UBSan, and the threaded tests under ThreadSanitizer.
+test: build
+	ctest --preset host -j $(JOBS)
+	cmake --preset host-asan
+	cmake --build --preset host-asan -j $(JOBS)
+	ctest --preset host-asan -j $(JOBS)
+	cmake --preset host-tsan
+	cmake --build --preset host-tsan -j $(JOBS)
+	ctest --preset host-tsan -j $(JOBS)
+
+bench: build
+	@scripts/run-benchmarks.sh $(BUILD_DIR)
+
+clean:
+	rm -rf build out

@@ -1,0 +1,11 @@
+# Fails when a kernel image links global constructors/destructors (.ctors/.dtors input sections)
+# or a reference to atexit: nothing runs them in a driver, so they would be silent bugs.
+file(READ "${MAP}" map)
+string(REGEX MATCHALL "\n \\.(ctors|dtors)[^\n]*0x[0-9a-f]+[ \t]+0x[0-9a-f]*[1-9a-f][0-9a-f]*[ \t]+[^\n]+" hits "${map}")
+if(hits)
+  string(REPLACE ";" "\n" hits "${hits}")
+  message(FATAL_ERROR "${MAP}: global constructors/destructors are not allowed in kernel images:${hits}")
+endif()
+if(map MATCHES "[ \t_]atexit[ \t\n]")
+  message(FATAL_ERROR "${MAP}: the image references atexit (a static object with a destructor)")
+endif()

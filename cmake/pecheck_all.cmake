@@ -1,0 +1,17 @@
+# Runs the PE checker again on every kernel image one win7 tree built, with the arguments its
+# add_win7_kernel_driver() recorded (allowed modules and their export lists).
+file(GLOB records "${RECORD_DIR}/*.cmake")
+if(NOT records)
+  message(FATAL_ERROR "no kernel images recorded in ${RECORD_DIR}: build first (make)")
+endif()
+foreach(record IN LISTS records)
+  get_filename_component(name "${record}" NAME_WE)
+  set(AERO_PE_IMAGES "")
+  include("${record}")
+  set(args ${AERO_PE_ARGS_${name}})
+  execute_process(COMMAND ${PECHECK} ${args} ${AERO_PE_IMAGES} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${AERO_PE_IMAGES}: PE check failed (exit ${rc})")
+  endif()
+  message(STATUS "PE check passed: ${AERO_PE_IMAGES}")
+endforeach()

@@ -1,0 +1,18 @@
+# Windows 7 x64 cross build with mingw-w64 (the win32 thread model: no winpthread dependency).
+set(CMAKE_SYSTEM_NAME Windows)
+set(CMAKE_SYSTEM_VERSION 6.1)
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(AERO_MINGW_TRIPLE x86_64-w64-mingw32)
+set(CMAKE_C_COMPILER ${AERO_MINGW_TRIPLE}-gcc-win32)
+set(CMAKE_CXX_COMPILER ${AERO_MINGW_TRIPLE}-g++-win32)
+set(CMAKE_RC_COMPILER ${AERO_MINGW_TRIPLE}-windres)
+set(CMAKE_AR ${AERO_MINGW_TRIPLE}-gcc-ar-win32)
+set(CMAKE_RANLIB ${AERO_MINGW_TRIPLE}-gcc-ranlib-win32)
+set(CMAKE_FIND_ROOT_PATH /usr/${AERO_MINGW_TRIPLE})
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+# No implicit user-mode libraries (kernel32, user32, ...): kernel drivers must never pick them up.
+set(CMAKE_C_STANDARD_LIBRARIES "" CACHE STRING "" FORCE)
+set(CMAKE_CXX_STANDARD_LIBRARIES "" CACHE STRING "" FORCE)
+set(AERO_TARGET win7-x64 CACHE STRING "" FORCE)

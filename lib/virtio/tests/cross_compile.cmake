@@ -1,0 +1,93 @@
+# Compiles every portable source of lib/virtio with the three cross compilers, using exactly the
+# flags of the freestanding i686 test guest and of the Win7 kernel builds (+ -Werror -Wall
+# -Wextra), and checks that the objects need nothing from outside the library except the mem*
+# functions every environment provides. Run by CTest as virtio.cross_compile.
+# Inputs: SOURCES ('|'-separated), INCLUDE_DIR, WORK_DIR.
+cmake_minimum_required(VERSION 3.25)
+string(REPLACE "|" ";" SOURCES "${SOURCES}")
+list(REMOVE_ITEM SOURCES "")
+if(NOT SOURCES)
+  message(FATAL_ERROR "no SOURCES given")
+endif()
+
+set(common_warnings -Werror -Wall -Wextra)
+set(guest_flags --target=i686-unknown-elf -ffreestanding -fno-builtin -nostdlib -nostdinc++
+    -fno-exceptions -fno-rtti -fno-threadsafe-statics -mgeneral-regs-only -std=c++20)
+set(kernel_flags -ffreestanding -nostdinc -fno-exceptions -fno-rtti -fno-threadsafe-statics
+    -fno-sized-deallocation -fcheck-new -fno-stack-protector -mno-stack-arg-probe -std=c++20)
+set(allowed_imports memset memcpy memmove memcmp)
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(failures "")
+
+function(check_target tag compiler nm)
+  set(flags ${ARGN})
+  file(MAKE_DIRECTORY "${WORK_DIR}/${tag}")
+  set(objects "")
+  foreach(source IN LISTS SOURCES)
+    get_filename_component(name "${source}" NAME_WE)
+    set(object "${WORK_DIR}/${tag}/${name}.o")
+    foreach(opt IN ITEMS -O0 -O2)
+      execute_process(
+        COMMAND ${compiler} ${flags} ${opt} ${common_warnings} -I${INCLUDE_DIR} -c ${source} -o ${object}
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      if(NOT rc EQUAL 0)
+        message(SEND_ERROR "[${tag} ${opt}] ${source} does not compile:\n${out}${err}")
+        set(failures "${failures};${tag}" PARENT_SCOPE)
+        return()
+      endif()
+    endforeach()
+    list(APPEND objects "${object}")
+  endforeach()
+  execute_process(COMMAND ${nm} --defined-only -j ${objects} OUTPUT_VARIABLE defined RESULT_VARIABLE rc1)
+  execute_process(COMMAND ${nm} -u -j ${objects} OUTPUT_VARIABLE undefined RESULT_VARIABLE rc2)
+  if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0)
+    message(SEND_ERROR "[${tag}] ${nm} failed")
+    set(failures "${failures};${tag}" PARENT_SCOPE)
+    return()
+  endif()
+  string(REGEX REPLACE "\n" ";" defined "${defined}")
+  string(REGEX REPLACE "\n" ";" undefined "${undefined}")
+  set(bad FALSE)
+  foreach(symbol IN LISTS undefined)
+    string(STRIP "${symbol}" symbol)
+    string(REGEX REPLACE "^_" "" plain "${symbol}")  # i686 PE prefixes C symbols with _
+    if(symbol STREQUAL "" OR symbol MATCHES ":$" OR symbol IN_LIST defined OR plain IN_LIST allowed_imports)
+      continue()
+    endif()
+    message(SEND_ERROR "[${tag}] the library needs an outside symbol: ${symbol}")
+    set(bad TRUE)
+  endforeach()
+  if(bad)
+    set(failures "${failures};${tag}" PARENT_SCOPE)
+  else()
+    message(STATUS "[${tag}] ${compiler}: ok")
+  endif()
+endfunction()
+
+find_program(CLANGXX NAMES clang++ clang++-14 REQUIRED)
+find_program(LLVM_NM NAMES llvm-nm llvm-nm-14 nm REQUIRED)
+find_program(MINGW32 i686-w64-mingw32-g++-win32 REQUIRED)
+find_program(MINGW32_NM i686-w64-mingw32-nm REQUIRED)
+find_program(MINGW64 x86_64-w64-mingw32-g++-win32 REQUIRED)
+find_program(MINGW64_NM x86_64-w64-mingw32-nm REQUIRED)
+
+check_target(guest-i686 ${CLANGXX} ${LLVM_NM} ${guest_flags})
+foreach(pair IN ITEMS "win7-x86|${MINGW32}|${MINGW32_NM}" "win7-x64|${MINGW64}|${MINGW64_NM}")
+  string(REPLACE "|" ";" parts "${pair}")
+  list(GET parts 0 tag)
+  list(GET parts 1 cc)
+  list(GET parts 2 nm)
+  execute_process(COMMAND ${cc} -print-file-name=include OUTPUT_VARIABLE gcc_include
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(tag STREQUAL "win7-x86")
+    set(arch_flags -mgeneral-regs-only -mpreferred-stack-boundary=2)
+  else()
+    set(arch_flags -mno-80387 -mno-mmx)
+  endif()
+  check_target(${tag} ${cc} ${nm} ${kernel_flags} -isystem ${gcc_include} ${arch_flags})
+endforeach()
+
+if(failures)
+  message(FATAL_ERROR "cross compilation failed for:${failures}")
+endif()

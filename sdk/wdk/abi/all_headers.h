@@ -1,0 +1,2 @@
+// Every project-owned WDK header, for the ABI conformance check.
+#include <ntddk.h>

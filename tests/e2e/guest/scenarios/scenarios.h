@@ -1,0 +1,13 @@
+// The scenarios of the e2e test guest (scenario_table.cpp lists them by name).
+#pragma once
+
+namespace aero::guest {
+
+void run_platform_scenario();
+void run_pci_scenario();
+void run_selftest_hang_scenario();
+void run_selftest_exception_scenario();
+void run_selftest_triple_fault_scenario();
+void run_selftest_garbage_scenario();
+
+}  // namespace aero::guest
