@@ -11,6 +11,7 @@ packages=(
   openssl libssl-dev osslsigncode
   libarchive-dev xorriso
   qemu-system-x86
+  wine wine64
 )
 
 missing=()

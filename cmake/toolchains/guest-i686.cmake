@@ -31,10 +31,8 @@ set(AERO_GUEST_MACHINE_FLAGS
 set(CMAKE_C_FLAGS_INIT "${AERO_GUEST_MACHINE_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT "${AERO_GUEST_MACHINE_FLAGS} -nostdinc++")
 set(CMAKE_ASM_FLAGS_INIT "-march=i686")
-set(CMAKE_C_FLAGS_RELEASE_INIT "-O2 -g")
-set(CMAKE_CXX_FLAGS_RELEASE_INIT "-O2 -g")
 if(NOT CMAKE_BUILD_TYPE)
-  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type of the guest tree" FORCE)
+  set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type of the guest tree" FORCE)
 endif()
 
 # Link with ld.lld itself: static, no libraries, 4 KiB pages so the multiboot header stays within

@@ -64,8 +64,13 @@ std::string ReadThunks(const PeImage& image, const Descriptor& d, uint32_t& symb
   for (uint32_t index = 0;; ++index) {
     const std::optional<uint32_t> thunk_rva = OffsetRva(table, uint64_t{index} * width);
     std::optional<uint64_t> thunk;
-    if (thunk_rva) {
-      thunk = is64 ? image.ReadU64(*thunk_rva) : image.ReadU32(*thunk_rva);
+    if (thunk_rva && is64) {
+      thunk = image.ReadU64(*thunk_rva);
+    } else if (thunk_rva) {
+      const std::optional<uint32_t> narrow = image.ReadU32(*thunk_rva);
+      if (narrow) {
+        thunk = *narrow;
+      }
     }
     if (!thunk) {
       return where + "import lookup table at RVA " + Hex(table) +

@@ -20,6 +20,10 @@ MUTATIONS = {
                            "x86", "function IofCompleteRequest: prototype or calling convention"),
     "constant_value": ("wdm.h", "#define IRP_MJ_PNP 0x1b", "#define IRP_MJ_PNP 0x1c",
                        "x64", "constant IRP_MJ_PNP: value is not 27"),
+    "wrong_decoration": ("lib/ntoskrnl.def.in", "IoCreateDevice@28", "IoCreateDevice@24",
+                         "x86", "ntoskrnl.exe lists 'IoCreateDevice@24' but the prototype decorates as 'IoCreateDevice@28'"),
+    "missing_export": ("lib/hal.def.in", "KeStallExecutionProcessor@4\n", "",
+                       "x64", "function KeStallExecutionProcessor: declared without a body but exported by 0"),
     "unlisted_function": ("wdm.h", "EXTERN_C_END\n\n#endif  // AERO_WDK_WDM_H",
                           "VOID NTAPI AeroNotAWdkFunction(VOID);\nEXTERN_C_END\n\n#endif  // AERO_WDK_WDM_H",
                           "x86", "function AeroNotAWdkFunction: not in the facts"),
@@ -38,15 +42,18 @@ def main():
     tmp = tempfile.mkdtemp(dir=args.work_dir)
     try:
         inc = os.path.join(tmp, "include")
+        lib = os.path.join(tmp, "lib")
         shutil.copytree(os.path.join(HERE, "..", "include"), inc)
-        path = os.path.join(inc, header)
+        shutil.copytree(os.path.join(HERE, "..", "lib"), lib,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        path = os.path.join(tmp, header) if header.startswith("lib/") else os.path.join(inc, header)
         text = open(path, encoding="utf-8").read()
         if text.count(old) != 1:
             print(f"negative test {args.mutation}: the text to mutate is not in {header} exactly once")
             return 1
         open(path, "w", encoding="utf-8").write(text.replace(old, new))
         r = subprocess.run([sys.executable, os.path.join(HERE, "abi_check.py"), "--arch", arch,
-                            "--facts", args.facts, "--include-dir", inc,
+                            "--facts", args.facts, "--include-dir", inc, "--def-dir", lib,
                             "--work-dir", os.path.join(tmp, "work")],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         print(r.stdout)

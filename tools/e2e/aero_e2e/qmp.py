@@ -22,7 +22,6 @@ class QmpClient:
 
     def connect(self, deadline):
         """Connects (retrying until deadline while QEMU creates the socket) and negotiates."""
-        last_error = None
         while True:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
@@ -32,11 +31,9 @@ class QmpClient:
                 break
             except OSError as e:
                 sock.close()
-                last_error = e
                 if time.monotonic() >= deadline:
                     raise QmpError(f"cannot connect to QMP socket {self.path}: {e}") from e
                 time.sleep(0.05)
-        del last_error
         self.greeting = self._read_message(time.monotonic() + self.timeout)
         if "QMP" not in self.greeting:
             raise QmpError(f"unexpected QMP greeting: {self.greeting}")

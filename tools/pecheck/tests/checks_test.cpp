@@ -33,7 +33,7 @@ class DriverChecks : public ::testing::TestWithParam<Arch> {
 };
 
 INSTANTIATE_TEST_SUITE_P(Arch, DriverChecks, ::testing::Values(Arch::kX86, Arch::kX64),
-                         [](const auto& info) { return std::string(ArchName(info.param)); });
+                         [](const auto& p) { return std::string(ArchName(p.param)); });
 
 TEST_P(DriverChecks, WellFormedDriverIsClean) {
   const CheckReport report = Check(spec());
@@ -280,9 +280,9 @@ class ForbiddenKernelSection : public ::testing::TestWithParam<std::string> {};
 
 INSTANTIATE_TEST_SUITE_P(Names, ForbiddenKernelSection,
                          ::testing::Values(".tls", ".CRT", ".eh_fram", "/4", "/19"),
-                         [](const auto& info) {
+                         [](const auto& p) {
                            std::string name;
-                           for (char c : info.param) {
+                           for (char c : p.param) {
                              name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            }
                            return name;
@@ -314,7 +314,7 @@ TEST(DriverSectionNames, SimilarNamesAreAllowed) {
 class DllChecks : public ::testing::TestWithParam<Arch> {};
 
 INSTANTIATE_TEST_SUITE_P(Arch, DllChecks, ::testing::Values(Arch::kX86, Arch::kX64),
-                         [](const auto& info) { return std::string(ArchName(info.param)); });
+                         [](const auto& p) { return std::string(ArchName(p.param)); });
 
 TEST_P(DllChecks, WellFormedDllIsClean) {
   const CheckReport report =

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -81,8 +82,9 @@ TEST_F(Cli, CleanImageExitsZeroSilently) {
 TEST_F(Cli, ViolationsArePrintedOnePerLine) {
   const std::string bad = WxImage("bad.sys");
   EXPECT_EQ(RunOn({bad}), kExitViolations);
-  EXPECT_EQ(out_.str().rfind("aero-pecheck: " + bad + ": sections: ", 0), 0u) << out_.str();
-  EXPECT_EQ(std::count(out_.str().begin(), out_.str().end(), '\n'), 1);
+  const std::string out = out_.str();
+  EXPECT_EQ(out.rfind("aero-pecheck: " + bad + ": sections: ", 0), 0u) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
   EXPECT_EQ(err_.str(), "");
 }
 

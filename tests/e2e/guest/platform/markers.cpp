@@ -177,7 +177,7 @@ TestTally test_tally() { return g_tally; }
 
 const char* current_test() { return g_current_test; }
 
-void marker_result(bool pass, const char* reason) {
+Marker Marker::result(bool pass, const char* reason) {
   Marker m;
   m.raw(kPrefix);
   m.raw(pass ? "RESULT|PASS" : "RESULT|FAIL");
@@ -185,8 +185,10 @@ void marker_result(bool pass, const char* reason) {
     m.kv("reason", reason != nullptr && *reason != '\0' ? reason : "unspecified");
   }
   m.kv("passed", g_tally.passed).kv("failed", g_tally.failed).kv("skipped", g_tally.skipped);
-  m.emit();
+  return m;
 }
+
+void marker_result(bool pass, const char* reason) { Marker::result(pass, reason).emit(); }
 
 TestCase::TestCase(const char* name) : name_(name) { Marker::begin(name).emit(); }
 

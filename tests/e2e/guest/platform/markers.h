@@ -19,6 +19,8 @@ class Marker {
   static Marker info();                       // AERO_SELFTEST|INFO
   static Marker ready(const char* token);     // AERO_SELFTEST|READY|<token>
   static Marker test(const char* test, TestStatus status, const char* reason);
+  // AERO_SELFTEST|RESULT|PASS or |FAIL|reason=..., with the test counts.
+  static Marker result(bool pass, const char* reason);
 
   Marker& kv(const char* key, const char* value);
   Marker& kv(const char* key, uint64_t value);

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -73,7 +74,6 @@ struct FakeDeviceOptions {
   uint16_t queue_max_size = 256;
   uint32_t device_config_size = 0x100;  // bytes of device-specific configuration presented
   CapFault cap_fault = CapFault::kNone;
-  bool split_64bit_mmio = true;  // FakePlatform performs 64-bit MMIO as two 32-bit accesses
 };
 
 struct FakeCounters {
@@ -108,6 +108,7 @@ class FakeVirtioDevice {
   static constexpr uint32_t kQemuNotifyMultiplier = 4;
 
   explicit FakeVirtioDevice(const FakeDeviceOptions& options = {});
+  ~FakeVirtioDevice();
   FakeVirtioDevice(const FakeVirtioDevice&) = delete;
   FakeVirtioDevice& operator=(const FakeVirtioDevice&) = delete;
 
@@ -208,7 +209,7 @@ class FakeVirtioDevice {
   int cap_count_ = 0;
 
   mutable std::mutex mutex_;  // registers and rings
-  std::vector<Queue*> queues_;
+  std::vector<std::unique_ptr<Queue>> queues_;
   std::vector<uint8_t> device_config_;
   std::vector<std::string> driver_errors_;
   uint32_t device_feature_select_ = 0;
@@ -231,9 +232,6 @@ class FakeVirtioDevice {
   std::condition_variable event_cv_;
   std::atomic<uint64_t> mmio_reads_{0}, mmio_writes_{0}, pci_config_reads_{0}, notifications_{0},
       interrupts_{0}, msix_messages_{0}, isr_reads_{0}, driver_error_count_{0};
-
- public:
-  ~FakeVirtioDevice();
 };
 
 }  // namespace aero::virtio::testing
