@@ -816,17 +816,28 @@ void FakeVirtioDevice::RaiseInterrupt(uint16_t vector, uint8_t isr_bits) {
 
 uint64_t FakeVirtioDevice::WaitForNotification(uint64_t seen, int timeout_ms) {
   std::unique_lock<std::mutex> lock(event_mutex_);
-  event_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                     [&] { return notifications_.load() > seen; });
+  const uint64_t wake = wake_generation_;
+  event_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
+    return notifications_.load() > seen || wake_generation_ != wake;
+  });
   return notifications_.load();
 }
 
 uint64_t FakeVirtioDevice::WaitForInterrupt(uint64_t seen, int timeout_ms) {
   std::unique_lock<std::mutex> lock(event_mutex_);
+  const uint64_t wake = wake_generation_;
   event_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
-    return interrupts_.load() + msix_messages_.load() > seen;
+    return interrupts_.load() + msix_messages_.load() > seen || wake_generation_ != wake;
   });
   return interrupts_.load() + msix_messages_.load();
+}
+
+void FakeVirtioDevice::WakeWaiters() {
+  {
+    std::lock_guard<std::mutex> lock(event_mutex_);
+    ++wake_generation_;
+  }
+  event_cv_.notify_all();
 }
 
 void FakeVirtioDevice::ArmUsedFault(uint16_t queue, UsedFault fault) {

@@ -351,6 +351,8 @@ typedef SCSI_ADAPTER_CONTROL_STATUS NTAPI HW_ADAPTER_CONTROL(PVOID DeviceExtensi
 typedef HW_ADAPTER_CONTROL* PHW_ADAPTER_CONTROL;
 typedef BOOLEAN NTAPI HW_PASSIVE_INITIALIZE_ROUTINE(PVOID DeviceExtension);
 typedef HW_PASSIVE_INITIALIZE_ROUTINE* PHW_PASSIVE_INITIALIZE_ROUTINE;
+typedef VOID NTAPI HW_TIMER(PVOID DeviceExtension);
+typedef HW_TIMER* PHW_TIMER;
 typedef VOID NTAPI HW_DPC_ROUTINE(PSTOR_DPC Dpc, PVOID HwDeviceExtension, PVOID SystemArgument1,
                                   PVOID SystemArgument2);
 typedef HW_DPC_ROUTINE* PHW_DPC_ROUTINE;
@@ -423,6 +425,39 @@ BOOLEAN NTAPI StorPortSetDeviceQueueDepth(PVOID HwDeviceExtension, UCHAR PathId,
 typedef enum _BUS_DATA_TYPE {
   PCIConfiguration = 4,
 } BUS_DATA_TYPE;
+
+// Register access. x86: storport.sys exports; x64: inline volatile accesses as in the WDK (the
+// write is followed by a full fence so it is not reordered with later ring reads). Host builds of
+// the shim get the functions from the StorPort test double, which forwards them to a fake device.
+#if defined(_WIN32) && (defined(_WIN64) || defined(__x86_64__))
+#define AERO_STORPORT_READ(type, name)                               \
+  FORCEINLINE type NTAPI name(PVOID HwDeviceExtension, type* Register) { \
+    UNREFERENCED_PARAMETER(HwDeviceExtension);                       \
+    __asm__ __volatile__("" ::: "memory");                           \
+    return *(volatile type*)Register;                                \
+  }
+#define AERO_STORPORT_WRITE(type, name)                                          \
+  FORCEINLINE VOID NTAPI name(PVOID HwDeviceExtension, type* Register, type Value) { \
+    UNREFERENCED_PARAMETER(HwDeviceExtension);                                   \
+    *(volatile type*)Register = Value;                                           \
+    __sync_synchronize();                                                        \
+  }
+AERO_STORPORT_READ(UCHAR, StorPortReadRegisterUchar)
+AERO_STORPORT_READ(USHORT, StorPortReadRegisterUshort)
+AERO_STORPORT_READ(ULONG, StorPortReadRegisterUlong)
+AERO_STORPORT_WRITE(UCHAR, StorPortWriteRegisterUchar)
+AERO_STORPORT_WRITE(USHORT, StorPortWriteRegisterUshort)
+AERO_STORPORT_WRITE(ULONG, StorPortWriteRegisterUlong)
+#undef AERO_STORPORT_READ
+#undef AERO_STORPORT_WRITE
+#else
+UCHAR NTAPI StorPortReadRegisterUchar(PVOID HwDeviceExtension, PUCHAR Register);
+USHORT NTAPI StorPortReadRegisterUshort(PVOID HwDeviceExtension, PUSHORT Register);
+ULONG NTAPI StorPortReadRegisterUlong(PVOID HwDeviceExtension, PULONG Register);
+VOID NTAPI StorPortWriteRegisterUchar(PVOID HwDeviceExtension, PUCHAR Register, UCHAR Value);
+VOID NTAPI StorPortWriteRegisterUshort(PVOID HwDeviceExtension, PUSHORT Register, USHORT Value);
+VOID NTAPI StorPortWriteRegisterUlong(PVOID HwDeviceExtension, PULONG Register, ULONG Value);
+#endif
 
 // StorPort's inline wrappers over StorPortNotification, as in the WDK.
 FORCEINLINE BOOLEAN NTAPI StorPortEnablePassiveInitialization(

@@ -627,17 +627,16 @@ NTHALAPI VOID FASTCALL KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHa
 NTHALAPI VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds);
 NTHALAPI LARGE_INTEGER NTAPI KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
 
-#if defined(_WIN64) || defined(__x86_64__)
+#if defined(_WIN32) && (defined(_WIN64) || defined(__x86_64__))
 // x64: both are inline in the WDK (no exports).
 FORCEINLINE VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock) { *SpinLock = 0; }
-#if defined(_WIN32)
 FORCEINLINE KIRQL NTAPI KeGetCurrentIrql(VOID) {
   ULONG_PTR irql;
   __asm__ __volatile__("mov %%cr8, %0" : "=r"(irql));
   return (KIRQL)irql;
 }
-#endif
 #else
+// x86: exports of ntoskrnl and hal. Host builds of Windows-facing code: the kernel test double.
 NTKERNELAPI VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
 NTHALAPI KIRQL NTAPI KeGetCurrentIrql(VOID);
 #endif

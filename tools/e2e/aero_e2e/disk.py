@@ -43,25 +43,25 @@ def create_image(path, size, seed):
     os.replace(tmp, path)
 
 
-def verify_image(path, seed, size):
-    """Returns None if the image holds exactly the pattern of seed, else a description."""
+def verify_range(path, seed, first, count):
+    """Returns None if sectors [first, first + count) of the image hold exactly the pattern of
+    seed, else a description of the first difference."""
     try:
         with open(path, "rb") as f:
-            data = f.read(size + 1)
+            f.seek(first * SECTOR_SIZE)
+            data = f.read(count * SECTOR_SIZE)
     except OSError as e:
         return f"cannot read {path}: {e.strerror}"
-    if len(data) != size:
-        return f"image is {len(data)} bytes, expected {size}"
-    bad = []
-    for lba in range(size // SECTOR_SIZE):
-        chunk = data[lba * SECTOR_SIZE:(lba + 1) * SECTOR_SIZE]
-        if chunk != sector_pattern(seed, lba):
-            bad.append(lba)
+    if len(data) != count * SECTOR_SIZE:
+        return (f"image too short: sectors {first}..{first + count - 1} need "
+                f"{(first + count) * SECTOR_SIZE} bytes")
+    bad = [lba for lba in range(first, first + count)
+           if data[(lba - first) * SECTOR_SIZE:(lba - first + 1) * SECTOR_SIZE]
+           != sector_pattern(seed, lba)]
     if not bad:
         return None
-    first = bad[0]
-    chunk = data[first * SECTOR_SIZE:(first + 1) * SECTOR_SIZE]
-    found_lba, found_seed = struct.unpack_from("<II", chunk)
-    return (f"{len(bad)} of {size // SECTOR_SIZE} sectors differ from the pattern of seed "
-            f"0x{seed:08x}; first is sector {first}, which starts with lba={found_lba} "
+    offset = (bad[0] - first) * SECTOR_SIZE
+    found_lba, found_seed = struct.unpack_from("<II", data, offset)
+    return (f"{len(bad)} of sectors {first}..{first + count - 1} differ from the pattern of seed "
+            f"0x{seed:08x}; first is sector {bad[0]}, which starts with lba={found_lba} "
             f"seed=0x{found_seed:08x}")

@@ -203,7 +203,8 @@ TEST_P(MalformedImage, TooManyImportedSymbols) {
   const uint32_t width = is64 ? 8 : 4;
   const uint32_t count = kMaxImportedSymbols + 1;
   // A lookup table of `count` thunks that all name one hint/name entry placed after it.
-  std::vector<uint8_t> table((count + 1) * width + 16, 0);
+  const char kName[] = "IoCreateDevice";
+  std::vector<uint8_t> table((count + 1) * width + 2 + sizeof kName, 0);
   TestImageSpec spec = DriverSpec(arch());
   spec.extra_sections.push_back({".big", 0x40000040, {}});
   const uint32_t big_rva = BuildTestImage(spec).section(".big").rva;
@@ -213,7 +214,6 @@ TEST_P(MalformedImage, TooManyImportedSymbols) {
       table[i * width + b] = static_cast<uint8_t>(hint_name >> (8 * b));
     }
   }
-  const char kName[] = "IoCreateDevice";
   std::copy(kName, kName + sizeof kName, table.begin() + (count + 1) * width + 2);
   spec.extra_sections.back().data = table;
   TestImage image = BuildTestImage(spec);

@@ -7,30 +7,26 @@
 namespace aero::pecheck::testing {
 namespace {
 
+FunctionFacts LoadFacts(Arch arch) {
+  const Result<std::string> text = ReadFileText(FactsPath());
+  if (!text.ok()) {
+    throw std::runtime_error(text.error());
+  }
+  Result<FunctionFacts> facts = ParseFunctionFacts(text.value(), arch, FactsPath());
+  if (!facts.ok()) {
+    throw std::runtime_error(facts.error());
+  }
+  return std::move(facts).value();
+}
+
+// Loaded once per process and architecture (CTest runs each test in its own process).
 const FunctionFacts& CachedFacts(Arch arch) {
-  static const FunctionFacts x86 = [] {
-    const Result<std::string> text = ReadFileText(FactsPath());
-    if (!text.ok()) {
-      throw std::runtime_error(text.error());
-    }
-    Result<FunctionFacts> facts = ParseFunctionFacts(text.value(), Arch::kX86, FactsPath());
-    if (!facts.ok()) {
-      throw std::runtime_error(facts.error());
-    }
-    return std::move(facts).value();
-  }();
-  static const FunctionFacts x64 = [] {
-    const Result<std::string> text = ReadFileText(FactsPath());
-    if (!text.ok()) {
-      throw std::runtime_error(text.error());
-    }
-    Result<FunctionFacts> facts = ParseFunctionFacts(text.value(), Arch::kX64, FactsPath());
-    if (!facts.ok()) {
-      throw std::runtime_error(facts.error());
-    }
-    return std::move(facts).value();
-  }();
-  return arch == Arch::kX86 ? x86 : x64;
+  if (arch == Arch::kX86) {
+    static const FunctionFacts x86 = LoadFacts(Arch::kX86);
+    return x86;
+  }
+  static const FunctionFacts x64 = LoadFacts(Arch::kX64);
+  return x64;
 }
 
 ModuleExports LoadDef(Arch arch, const std::string& file) {

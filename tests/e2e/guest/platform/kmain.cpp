@@ -11,6 +11,7 @@
 #include "serial.h"
 #include "text.h"
 #include "timer.h"
+#include "virtio/guest_platform.h"
 
 extern "C" [[noreturn]] void kmain(uint32_t magic, uint32_t info_address);
 
@@ -48,6 +49,14 @@ extern "C" void kmain(uint32_t magic, uint32_t info_address) {
     fail_early(error);
   }
 
+  char fault[32];
+  if (cmdline_string("fault", fault, sizeof(fault))) {
+    if (!str_equal(fault, "drop-notify")) {
+      fail_early("unknown fault= option (known: drop-notify)");
+    }
+    set_fault_drop_notify(true);
+  }
+
   char name[64];
   if (!cmdline_string("scenario", name, sizeof(name))) {
     name[0] = '\0';
@@ -56,6 +65,7 @@ extern "C" void kmain(uint32_t magic, uint32_t info_address) {
       .kv("guest", "aero-e2e-i686")
       .kv("scenario", name)
       .kv("tsc_khz", tsc_per_ms())
+      .kv("fault", fault_drop_notify() ? "drop-notify" : "none")
       .emit();
   Marker::info()
       .kv("cmdline", cmdline())

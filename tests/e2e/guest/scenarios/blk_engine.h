@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aero/virtio/features.h"
 #include "aero/virtio/transport.h"
 #include "aero/virtio/virtqueue.h"
 #include "virtio/device.h"
@@ -22,6 +23,10 @@ inline constexpr uint8_t kBlkStatusUnsupported = 2;
 inline constexpr uint64_t kBlkFeatureSegMax = uint64_t{1} << 2;
 inline constexpr uint64_t kBlkFeatureBlkSize = uint64_t{1} << 6;
 inline constexpr uint64_t kBlkFeatureFlush = uint64_t{1} << 9;
+
+// What the scenarios ask for by default: indirect descriptors and EVENT_IDX when offered.
+inline constexpr virtio::FeatureRequest kBlkDefaultFeatures = {
+    0, virtio::kFeatureIndirectDesc | virtio::kFeatureEventIdx, 0};
 
 struct BlkRequest {
   uint8_t* header;  // 16 bytes {type, ioprio, sector}; status byte at +16
@@ -80,5 +85,8 @@ class BlkEngine {
 const char* blk_transfer(BlkEngine& engine, uint32_t type, uint64_t first, uint32_t sectors,
                          uint64_t buffer_phys, uint32_t sectors_per_request,
                          uint32_t max_in_flight, bool use_indirect, uint32_t timeout_ms);
+
+// The first virtio-blk function on the PCI bus; false if there is none.
+bool find_blk(const PciFunction** out);
 
 }  // namespace aero::guest

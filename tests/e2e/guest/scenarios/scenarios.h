@@ -5,6 +5,7 @@ namespace aero::guest {
 
 void run_platform_scenario();
 void run_pci_scenario();
+void run_blk_scenario();
 void run_selftest_hang_scenario();
 void run_selftest_exception_scenario();
 void run_selftest_triple_fault_scenario();

@@ -151,6 +151,8 @@ class FakeVirtioDevice {
   // Blocks until the notification count exceeds `seen` (or timeout); returns the count.
   uint64_t WaitForNotification(uint64_t seen, int timeout_ms);
   uint64_t WaitForInterrupt(uint64_t seen, int timeout_ms);
+  // Wakes every thread blocked in WaitFor* (e.g. to stop a device thread).
+  void WakeWaiters();
 
   // ---- Fault injection. ----
   void ArmUsedFault(uint16_t queue, UsedFault fault);
@@ -230,6 +232,7 @@ class FakeVirtioDevice {
 
   std::mutex event_mutex_;
   std::condition_variable event_cv_;
+  uint64_t wake_generation_ = 0;  // guarded by event_mutex_
   std::atomic<uint64_t> mmio_reads_{0}, mmio_writes_{0}, pci_config_reads_{0}, notifications_{0},
       interrupts_{0}, msix_messages_{0}, isr_reads_{0}, driver_error_count_{0};
 };

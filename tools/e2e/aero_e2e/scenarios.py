@@ -1,0 +1,163 @@
+"""The scenarios of the e2e bench. Each runs the test guest (tests/e2e/guest) with one guest
+scenario on a pc (i440fx) or q35 machine with QEMU's own virtio devices."""
+
+import zlib
+
+from .model import CheckResult, Disk, Expect, KernelBoot, Scenario
+
+DISK_BYTES = 2 * 1024 * 1024
+DISK_SECTORS = DISK_BYTES // 512
+MACHINES = ("pc", "q35")
+
+# PCI slots are pinned so interrupt lines are known: SeaBIOS routes INTA of slots 3/4 and 7/8 to
+# IRQ 11 and of slots 5/6 to IRQ 10 on pc, so several devices share a level-triggered line.
+BLK_ADDR = "04.0"
+NET0_ADDR = "05.0"
+NET1_ADDR = "06.0"
+KBD_ADDR = "07.0"
+MOUSE_ADDR = "08.0"
+TABLET_ADDR = "09.0"
+NET0_MAC = "52:54:00:ae:00:01"
+NET1_MAC = "52:54:00:ae:00:02"
+
+
+def seed_for(name, salt):
+    """A fixed 32-bit seed per scenario (runs are reproducible; scenarios differ)."""
+    return zlib.crc32(f"{name}/{salt}".encode()) or 1
+
+
+def blk_device(addr=BLK_ADDR, extra=""):
+    return f"virtio-blk-pci,drive=d0,disable-legacy=on,disable-modern=off,addr={addr}{extra}"
+
+
+def net_devices(extra="", addr0=NET0_ADDR, addr1=NET1_ADDR):
+    netdevs = ["hubport,id=n0,hubid=0", "hubport,id=n1,hubid=0"]
+    devices = [
+        f"virtio-net-pci,netdev=n0,mac={NET0_MAC},disable-legacy=on,addr={addr0}{extra}",
+        f"virtio-net-pci,netdev=n1,mac={NET1_MAC},disable-legacy=on,addr={addr1}{extra}",
+    ]
+    return netdevs, devices
+
+
+def input_devices(extra=""):
+    return [
+        f"virtio-keyboard-pci,disable-legacy=on,addr={KBD_ADDR}{extra}",
+        f"virtio-mouse-pci,disable-legacy=on,addr={MOUSE_ADDR}{extra}",
+        f"virtio-tablet-pci,disable-legacy=on,addr={TABLET_ADDR}{extra}",
+    ]
+
+
+# What the pci scenario must find at the pinned slots (vendor:device, class).
+EXPECTED_PCI = {
+    f"00:{BLK_ADDR}": ("1af4:1042", "010000"),
+    f"00:{NET0_ADDR}": ("1af4:1041", "020000"),
+    f"00:{NET1_ADDR}": ("1af4:1041", "020000"),
+    f"00:{KBD_ADDR}": ("1af4:1052", "090000"),
+    f"00:{MOUSE_ADDR}": ("1af4:1052", "090200"),
+    f"00:{TABLET_ADDR}": ("1af4:1052", "098000"),
+}
+
+
+def check_pci_inventory(result):
+    found = {m.fields.get("bdf"): m.fields for m in result.stream.infos_with(event="pci_function")}
+    problems = []
+    for bdf, (ident, cls) in EXPECTED_PCI.items():
+        f = found.get(bdf)
+        if f is None:
+            problems.append(f"{bdf}: not listed by the guest")
+        elif f.get("id") != ident or f.get("class") != cls:
+            problems.append(f"{bdf}: guest saw {f.get('id')} class {f.get('class')}, "
+                            f"expected {ident} class {cls}")
+    return [CheckResult("host.pci_inventory", not problems,
+                        "; ".join(problems) or f"all {len(EXPECTED_PCI)} configured devices found")]
+
+
+def full_device_set(extra=""):
+    netdevs, nets = net_devices(extra)
+    return netdevs, [blk_device(extra=extra)] + nets + input_devices(extra)
+
+
+def _blk_disk(name, seed_initial, seed_write):
+    return Disk("d0", DISK_BYTES, seed=seed_initial, expect=[(0, DISK_SECTORS, seed_write)])
+
+
+def _blk_boot(name, guest_scenario, seed_initial, seed_write, **extra):
+    cmdline = {"scenario": guest_scenario, "seed_initial": f"0x{seed_initial:08x}",
+               "seed_write": f"0x{seed_write:08x}", "disk_sectors": str(DISK_SECTORS)}
+    cmdline.update(extra)
+    return KernelBoot(cmdline)
+
+
+def _scenarios():
+    out = []
+    out.append(Scenario(
+        name="platform",
+        description="the guest's own timer, interrupts and DMA allocator",
+        boot=KernelBoot({"scenario": "platform"})))
+    for machine in MACHINES:
+        netdevs, devices = full_device_set()
+        disk = Disk("d0", DISK_BYTES, seed=None)
+        out.append(Scenario(
+            name=f"pci-{machine}",
+            description="PCI enumeration, BAR sizing, INTx routing; inventory checked by the host",
+            machine=machine,
+            boot=KernelBoot({"scenario": "pci"}),
+            netdevs=netdevs, devices=devices, disks=[disk],
+            checks=[check_pci_inventory]))
+        name = f"blk-{machine}"
+        s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
+        out.append(Scenario(
+            name=name,
+            description="virtio-blk: seeded read, whole-disk write, flush, read back, reset",
+            machine=machine,
+            boot=_blk_boot(name, "blk", s_init, s_write),
+            devices=[blk_device()], disks=[_blk_disk(name, s_init, s_write)]))
+
+    # Harness self-tests: each faulty run must end in the outcome it provokes.
+    out.append(Scenario(
+        name="selftest-hang",
+        description="a guest that hangs must be timed out and reported, not waited for",
+        boot=KernelBoot({"scenario": "selftest-hang"}),
+        test_timeout=3.0, overall_timeout=30.0,
+        expect=Expect("timeout", timed_out_test="selftest.hang"),
+        labels=["selftest"]))
+    out.append(Scenario(
+        name="selftest-exception",
+        description="a CPU exception fails the test that was running and the run",
+        boot=KernelBoot({"scenario": "selftest-exception"}),
+        expect=Expect("fail", failed_tests=["selftest.exception"], reason_contains="#UD"),
+        labels=["selftest"]))
+    out.append(Scenario(
+        name="selftest-triple-fault",
+        description="a triple fault (QEMU exit 0 under -no-reboot) is reported as a crash",
+        boot=KernelBoot({"scenario": "selftest-triple-fault"}),
+        expect=Expect("crash", reason_contains="triple-faulted"),
+        labels=["selftest"]))
+    out.append(Scenario(
+        name="selftest-garbage",
+        description="malformed markers make the run a protocol error even with RESULT|PASS",
+        boot=KernelBoot({"scenario": "selftest-garbage"}),
+        expect=Expect("protocol-error", reason_contains="unknown marker kind"),
+        labels=["selftest"]))
+    out.append(Scenario(
+        name="selftest-qemu-start-failure",
+        description="QEMU refusing its command line is reported with its exit status and stderr",
+        boot=KernelBoot({"scenario": "platform"}),
+        devices=["virtio-no-such-device-pci"],
+        expect=Expect("qemu-error", reason_contains="exit status 1"),
+        labels=["selftest"]))
+    name = "selftest-drop-notify"
+    s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
+    out.append(Scenario(
+        name=name,
+        description="doorbell writes dropped on purpose: the blk scenario must fail, not hang",
+        boot=_blk_boot(name, "blk", s_init, s_write, fault="drop-notify", io_timeout_ms="1500"),
+        devices=[blk_device()], disks=[Disk("d0", DISK_BYTES, seed=s_init)],
+        test_timeout=20.0, overall_timeout=60.0,
+        expect=Expect("fail", failed_tests=["blk.intx_completion"],
+                      reason_contains="no INTx interrupt"),
+        labels=["selftest"]))
+    return out
+
+
+SCENARIOS = {s.name: s for s in _scenarios()}
