@@ -3,7 +3,7 @@
 #include "invariants.h"
 #include "json_reader.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 using nlohmann::json;
@@ -519,4 +519,4 @@ LoadResult LoadContractText(std::string_view text, const std::string& file_name,
   return result;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

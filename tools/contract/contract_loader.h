@@ -12,7 +12,7 @@
 #include "diagnostics.h"
 #include "schema_check.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 struct LoadResult {
   std::optional<Contract> contract;  // set when conversion succeeded, even if invariants failed
@@ -28,6 +28,6 @@ LoadResult ConvertContract(const nlohmann::json& doc, const std::string& file_na
 LoadResult LoadContractText(std::string_view text, const std::string& file_name,
                             const SchemaChecker& schema);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_CONTRACT_LOADER_H_

@@ -1,6 +1,6 @@
 #include "contract_model.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 const Driver* Contract::FindDriver(const std::string& wanted) const {
   for (const Driver& driver : drivers) {
@@ -53,4 +53,4 @@ const char* BarTypeName(BarType type) {
   return "?";
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

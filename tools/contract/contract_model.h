@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 struct Feature {
   std::string name;  // virtio spec name without the VIRTIO_*_F_ prefix, e.g. "VERSION_1"
@@ -180,6 +180,6 @@ const char* StartTypeName(StartType type);
 const char* ErrorControlName(ErrorControl control);
 const char* BarTypeName(BarType type);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_CONTRACT_MODEL_H_

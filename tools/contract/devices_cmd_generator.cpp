@@ -6,7 +6,7 @@
 #include "hardware_id.h"
 #include "names.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 std::string QuotedList(const std::vector<std::string>& items) {
@@ -151,4 +151,4 @@ std::vector<std::string> GenerateInfModelsLines(const Contract& c, const Driver&
   return lines;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

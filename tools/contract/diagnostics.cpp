@@ -1,6 +1,6 @@
 #include "diagnostics.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 std::string Diagnostic::ToString() const {
   if (has_pointer) {
@@ -60,4 +60,4 @@ std::string EscapePointerToken(const std::string& token) {
   return out;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

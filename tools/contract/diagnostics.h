@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 struct Diagnostic {
   std::string file;
@@ -30,6 +30,6 @@ void PrintDiagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& 
 // Escapes one JSON pointer reference token (RFC 6901: '~' -> "~0", '/' -> "~1").
 std::string EscapePointerToken(const std::string& token);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_DIAGNOSTICS_H_

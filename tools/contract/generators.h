@@ -7,7 +7,7 @@
 
 #include "contract_model.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 // Repository-relative paths of the fixed outputs.
 inline constexpr char kHeaderPath[] = "include/aero/contract/aero_contract.h";
@@ -36,6 +36,6 @@ std::vector<std::string> DriverHardwareIds(const Contract& contract, const Drive
 // code forms PCI\VEN_v&DEV_d&CC_ccsspp and &CC_ccss, lower case with '\' as '#'.
 std::vector<std::string> CriticalDeviceDatabaseKeys(const Device& device);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_GENERATORS_H_

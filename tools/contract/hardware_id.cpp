@@ -2,7 +2,7 @@
 
 #include <vector>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 bool ParseHexDigits(std::string_view text, std::size_t digits, std::uint32_t* out) {
@@ -151,4 +151,4 @@ std::string CriticalDeviceDatabaseKey(std::string_view hardware_id) {
   return out;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

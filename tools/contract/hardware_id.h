@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 struct PciHardwareId {
   std::uint16_t vendor_id = 0;
@@ -35,6 +35,6 @@ std::string CriticalDeviceDatabaseKey(std::string_view hardware_id);
 
 std::string Hex(std::uint64_t value, int digits);  // upper case, zero-padded, no prefix
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_HARDWARE_ID_H_

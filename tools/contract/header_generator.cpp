@@ -5,7 +5,7 @@
 #include "hardware_id.h"
 #include "names.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 std::string HexLiteral(std::uint64_t value, int digits) { return "0x" + Hex(value, digits); }
@@ -311,4 +311,4 @@ class HeaderWriter {
 
 std::string GenerateHeader(const Contract& contract) { return HeaderWriter(contract).Write(); }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

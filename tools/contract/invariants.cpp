@@ -7,7 +7,7 @@
 #include "hardware_id.h"
 #include "names.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 std::string Hex4(std::uint64_t v) { return "0x" + Hex(v, 4); }
@@ -618,4 +618,4 @@ std::vector<Diagnostic> CheckInvariants(const Contract& contract, const std::str
   return Checker(contract, file_name).Run();
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

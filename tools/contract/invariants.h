@@ -9,7 +9,7 @@
 #include "contract_model.h"
 #include "diagnostics.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 // Fixed facts the contract must agree with.
 inline constexpr std::uint16_t kVirtioVendorId = 0x1AF4;
@@ -32,6 +32,6 @@ bool IsForbiddenIdentity(const Contract& contract, std::uint16_t vendor_id,
 
 std::vector<Diagnostic> CheckInvariants(const Contract& contract, const std::string& file_name);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_INVARIANTS_H_

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <set>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 // Thrown from the parser callback to stop at the first structural problem.
@@ -153,4 +153,4 @@ bool ReadFileToString(const std::filesystem::path& path, std::size_t max_bytes, 
   return true;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

@@ -14,7 +14,7 @@
 
 #include "diagnostics.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 inline constexpr std::size_t kMaxJsonBytes = 4u << 20;
 inline constexpr int kMaxJsonDepth = 32;
@@ -30,6 +30,6 @@ JsonParseResult ParseJsonStrict(std::string_view text, const std::string& file_n
 bool ReadFileToString(const std::filesystem::path& path, std::size_t max_bytes, std::string* out,
                       std::string* error);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_JSON_READER_H_

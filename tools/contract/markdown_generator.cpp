@@ -4,7 +4,7 @@
 #include "generators.h"
 #include "hardware_id.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 std::string H(std::uint64_t value, int digits) { return "0x" + Hex(value, digits); }
@@ -88,7 +88,7 @@ std::string GenerateMarkdown(const Contract& c) {
          "| vendor | device IDs | reason |\n|---|---|---|\n";
   for (const ForbiddenIdentity& f : c.forbidden) {
     out << "| " << H(f.vendor_id, 4) << " | "
-        << (f.device_id_first ? H(*f.device_id_first, 4) + "-" + H(*f.device_id_last.value_or(0), 4)
+        << (f.device_id_first ? H(*f.device_id_first, 4) + "-" + H(f.device_id_last.value_or(0), 4)
                               : std::string("all"))
         << " | " << f.reason << " |\n";
   }
@@ -164,4 +164,4 @@ std::string GenerateMarkdown(const Contract& c) {
   return out.str();
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

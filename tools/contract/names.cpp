@@ -1,6 +1,6 @@
 #include "names.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 std::string PascalCase(std::string_view name) {
   std::string out;
@@ -44,4 +44,4 @@ std::string DeviceVariablePrefix(std::string_view device_name) {
   return out;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

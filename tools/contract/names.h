@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 // "max_virtqueue_pairs" -> "MaxVirtqueuePairs", "VERSION_1" -> "Version1".
 std::string PascalCase(std::string_view name);
@@ -17,6 +17,6 @@ std::string DeviceNamespace(std::string_view device_name);
 // Device name to the cmd variable prefix: "virtio-blk" -> "AERO_VIRTIO_BLK".
 std::string DeviceVariablePrefix(std::string_view device_name);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_NAMES_H_

@@ -11,7 +11,7 @@
 
 #include "json_reader.h"
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 std::string Lower(std::string text) {
@@ -53,7 +53,7 @@ void Walk(const std::filesystem::path& root, const std::filesystem::path& start,
     if (it->is_directory(type_ec) && !it->is_symlink(type_ec)) {
       const std::string name = it->path().filename().string();
       if (IsExcludedDirectory(relative) ||
-          (skip_test_dirs && (name == "tests" || name == "test"))) {
+          (skip_test_dirs && (name == "tests" || name == "test" || name == "testing"))) {
         it.disable_recursion_pending();
       }
       continue;
@@ -177,4 +177,4 @@ bool WriteFileAtomically(const std::filesystem::path& path, std::string_view con
 
 std::string DisplayPath(const std::filesystem::path& path) { return path.generic_string(); }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

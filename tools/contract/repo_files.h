@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 // True for directories `check` never looks into: build/ and out/ at the repository root, and
 // .git, fixtures, testdata and fuzz_corpus anywhere (test inputs are deliberately broken).
@@ -19,7 +19,7 @@ std::vector<std::filesystem::path> FindInfFiles(const std::filesystem::path& roo
                                                 std::vector<std::string>* errors);
 
 // C/C++ sources under root/<subdir> for the literal-ID scan, skipping tests: directories named
-// tests or test, and files named *_test.*, *_fuzz.* or *_benchmark.*.
+// tests, test or testing, and files named *_test.*, *_fuzz.* or *_benchmark.*.
 std::vector<std::filesystem::path> FindDriverSources(const std::filesystem::path& root,
                                                      const std::vector<std::string>& subdirs,
                                                      std::vector<std::string>* errors);
@@ -33,6 +33,6 @@ bool WriteFileAtomically(const std::filesystem::path& path, std::string_view con
 // "a/b/c" with forward slashes, for messages.
 std::string DisplayPath(const std::filesystem::path& path);
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_REPO_FILES_H_

@@ -8,7 +8,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 // valijson reports a failing child and then a summary for each enclosing schema; the summaries
@@ -105,4 +105,4 @@ std::vector<Diagnostic> SchemaChecker::Check(const nlohmann::json& doc,
   return errors.empty() ? summaries : errors;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

@@ -13,7 +13,7 @@ namespace valijson {
 class Schema;
 }
 
-namespace aero::contract {
+namespace aero::contract_tool {
 
 class SchemaChecker {
  public:
@@ -33,6 +33,6 @@ class SchemaChecker {
   std::unique_ptr<valijson::Schema> schema_;
 };
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool
 
 #endif  // AERO_TOOLS_CONTRACT_SCHEMA_CHECK_H_

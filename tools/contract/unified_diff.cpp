@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace aero::contract {
+namespace aero::contract_tool {
 namespace {
 
 std::vector<std::string_view> SplitLines(std::string_view text) {
@@ -106,34 +106,40 @@ std::string UnifiedDiff(std::string_view old_text, std::string_view new_text,
       ++k;
       continue;
     }
-    std::size_t start = k >= ctx ? k - ctx : 0;
-    std::size_t end = k;
-    std::size_t keep_run = 0;
-    while (end < ops.size()) {
-      if (ops[end] == Op::kKeep) {
-        if (++keep_run > 2 * ctx) {
-          break;
-        }
-      } else {
-        keep_run = 0;
+    // A hunk runs from `ctx` lines before its first change to `ctx` lines after its last one;
+    // changes separated by at most 2 * ctx unchanged lines share a hunk.
+    const std::size_t start = k >= ctx ? k - ctx : 0;
+    std::size_t last = k;
+    std::size_t t = k;
+    while (t < ops.size()) {
+      if (ops[t] != Op::kKeep) {
+        last = t++;
+        continue;
       }
-      ++end;
+      std::size_t run_end = t;
+      while (run_end < ops.size() && ops[run_end] == Op::kKeep) {
+        ++run_end;
+      }
+      if (run_end == ops.size() || run_end - t > 2 * ctx) {
+        break;
+      }
+      t = run_end;
     }
-    end -= std::min(keep_run, end - k) > ctx ? keep_run - ctx : 0;
+    const std::size_t end = std::min(ops.size(), last + 1 + ctx);
     // Line numbers at `start`.
     std::size_t ai = 0;
     std::size_t bi = 0;
-    for (std::size_t t = 0; t < start; ++t) {
-      ai += ops[t] != Op::kInsert ? 1 : 0;
-      bi += ops[t] != Op::kDelete ? 1 : 0;
+    for (std::size_t i = 0; i < start; ++i) {
+      ai += ops[i] != Op::kInsert ? 1 : 0;
+      bi += ops[i] != Op::kDelete ? 1 : 0;
     }
     std::string body;
     std::size_t a_count = 0;
     std::size_t b_count = 0;
     std::size_t ax = ai;
     std::size_t bx = bi;
-    for (std::size_t t = start; t < end; ++t) {
-      switch (ops[t]) {
+    for (std::size_t i = start; i < end; ++i) {
+      switch (ops[i]) {
         case Op::kKeep:
           body += " " + Show(a[ax++]) + "\n";
           ++bx;
@@ -159,4 +165,4 @@ std::string UnifiedDiff(std::string_view old_text, std::string_view new_text,
   return out;
 }
 
-}  // namespace aero::contract
+}  // namespace aero::contract_tool

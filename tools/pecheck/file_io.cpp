@@ -16,39 +16,42 @@ std::string SystemError(const std::string& what, const std::string& path, int er
   return what + " " + path + ": " + std::strerror(error);
 }
 
-}  // namespace
-
-Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path) {
-  using BytesResult = Result<std::vector<uint8_t>>;
+// Reads the whole file into a byte container (std::vector<uint8_t> or std::string), straight
+// into its storage in large chunks.
+template <typename Container>
+Result<Container> ReadWhole(const std::string& path) {
+  constexpr size_t kChunk = 1 << 20;
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) {
-    return BytesResult::Error(SystemError("cannot open", path, errno));
+    return Result<Container>::Error(SystemError("cannot open", path, errno));
   }
-  std::vector<uint8_t> bytes;
-  uint8_t buffer[65536];
+  Container data;
+  size_t used = 0;
   for (;;) {
-    const size_t got = std::fread(buffer, 1, sizeof buffer, file.get());
-    bytes.insert(bytes.end(), buffer, buffer + got);
-    if (bytes.size() > kMaxInputFileSize) {
-      return BytesResult::Error(path + ": larger than " + std::to_string(kMaxInputFileSize) +
-                                " bytes");
+    data.resize(used + kChunk);
+    const size_t got = std::fread(data.data() + used, 1, kChunk, file.get());
+    used += got;
+    if (used > kMaxInputFileSize) {
+      return Result<Container>::Error(path + ": larger than " +
+                                      std::to_string(kMaxInputFileSize) + " bytes");
     }
-    if (got < sizeof buffer) {
+    if (got < kChunk) {
       break;
     }
   }
   if (std::ferror(file.get())) {
-    return BytesResult::Error(SystemError("cannot read", path, errno));
+    return Result<Container>::Error(SystemError("cannot read", path, errno));
   }
-  return BytesResult::Ok(std::move(bytes));
+  data.resize(used);
+  return Result<Container>::Ok(std::move(data));
 }
 
-Result<std::string> ReadFileText(const std::string& path) {
-  Result<std::vector<uint8_t>> bytes = ReadFileBytes(path);
-  if (!bytes.ok()) {
-    return Result<std::string>::Error(bytes.error());
-  }
-  return Result<std::string>::Ok(std::string(bytes.value().begin(), bytes.value().end()));
+}  // namespace
+
+Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path) {
+  return ReadWhole<std::vector<uint8_t>>(path);
 }
+
+Result<std::string> ReadFileText(const std::string& path) { return ReadWhole<std::string>(path); }
 
 }  // namespace aero::pecheck

@@ -24,21 +24,27 @@ std::string SectionLabel(size_t index, const Section& s) {
   return "section " + std::to_string(index) + " " + Quoted(s.name);
 }
 
-// gcc's .eh_frame cut to 8 bytes; long names "/<digits>" refer to a COFF string table, which
-// only unstripped debug sections (.debug_*) use.
-bool IsForbiddenInKernel(const std::string& name) {
-  if (name == ".tls" || name == ".CRT" || name == ".eh_fram") {
-    return true;
+// Why a section must not appear in a kernel driver, or "" when it may.
+std::string ForbiddenInKernelBecause(const std::string& name) {
+  if (name == ".tls") {
+    return "thread-local storage, which the kernel loader does not set up for drivers";
   }
+  if (name == ".CRT") {
+    return "C runtime initialiser tables, which nothing runs in a driver";
+  }
+  if (name == ".eh_fram") {
+    return "gcc's .eh_frame unwind data, useless to Windows (x86: -fno-asynchronous-unwind-tables)";
+  }
+  // "/<digits>" names a COFF string-table entry: only unstripped sections such as .debug_info.
   if (name.size() < 2 || name[0] != '/') {
-    return false;
+    return "";
   }
   for (size_t i = 1; i < name.size(); ++i) {
     if (name[i] < '0' || name[i] > '9') {
-      return false;
+      return "";
     }
   }
-  return true;
+  return "a long-named section, i.e. unstripped debug data (link with -s)";
 }
 
 }  // namespace
@@ -106,10 +112,11 @@ void CheckSections(const CheckContext& ctx) {
                                  Hex(img.size_of_image));
     }
     previous_end = aligned ? AlignUp(end, img.section_alignment) : end;
-    if (ctx.kernel_driver() && IsForbiddenInKernel(s.name)) {
-      ctx.Report("sections", label +
-                                 " must not be in a kernel driver (TLS, CRT initialisers, "
-                                 "unwind tables for gcc, or unstripped debug data)");
+    if (ctx.kernel_driver()) {
+      const std::string why = ForbiddenInKernelBecause(s.name);
+      if (!why.empty()) {
+        ctx.Report("sections", label + " must not be in a kernel driver: " + why);
+      }
     }
   }
 }

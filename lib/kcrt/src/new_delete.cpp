@@ -1,14 +1,11 @@
-// Pool-backed operator new/delete and the C++ runtime hooks a kernel image needs.
+// Pool-backed operator new/delete (ntoskrnl pool). In its own object so that images that never
+// allocate (StorPort miniports) do not import the pool functions.
 #include <wdm.h>
 
 #include "kcrt/new.h"
 
 namespace {
 constexpr ULONG kDefaultTag = 0x6F726541;  // 'Aero' as it appears in pool dumps
-// Bugcheck code for a call through a pure virtual function (an object used after destruction or
-// before construction): MANUALLY_INITIATED_CRASH1 (0xDEADDEAD) with our marker.
-constexpr ULONG kPureVirtualBugCheck = 0xDEADDEAD;
-constexpr ULONG_PTR kPureVirtualMarker = 0x41455250;  // 'PREA'
 
 POOL_TYPE PoolTypeOf(aero::kcrt::Pool pool) {
   return pool == aero::kcrt::Pool::kPaged ? PagedPool : NonPagedPool;
@@ -41,10 +38,4 @@ void operator delete[](void* p) noexcept {
   if (p) {
     ExFreePoolWithTag(p, 0);
   }
-}
-
-// Called through a vtable slot of a pure virtual function; never returns.
-extern "C" void __cxa_pure_virtual();
-extern "C" void __cxa_pure_virtual() {
-  KeBugCheckEx(kPureVirtualBugCheck, kPureVirtualMarker, 0, 0, 0);
 }

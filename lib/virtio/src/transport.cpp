@@ -398,7 +398,13 @@ Status ModernTransport::Teardown(CompletionCallback callback, void* context,
   for (SplitVirtqueue*& queue : queues_) {
     if (queue != nullptr) {
       queue->DetachAll(callback, context);
-      ReleaseQueue(queue);
+      if (reset == Status::kOk) {
+        ReleaseQueue(queue);
+      } else {
+        // A device that ignores reset may still write its rings: leave that memory allocated
+        // rather than hand it back for reuse (the environment should also clear bus mastering).
+        queue->Detach();
+      }
       queue = nullptr;
     }
   }

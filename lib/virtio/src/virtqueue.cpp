@@ -303,8 +303,11 @@ size_t SplitVirtqueue::Harvest(Completion* out, size_t max) {
     ++last_used_index_;
     ++harvested;
   }
-  if (event_idx_ && !interrupts_disabled_ && broken_ == Status::kOk) {
-    WriteUsedEvent(last_used_index_);  // interrupt on the next completion
+  if (event_idx_ && broken_ == Status::kOk) {
+    // Enabled: interrupt on the next completion. Disabled: keep the event just behind us, so
+    // even a long polling phase never crosses it.
+    WriteUsedEvent(interrupts_disabled_ ? static_cast<uint16_t>(last_used_index_ - 1)
+                                        : last_used_index_);
   }
   return harvested;
 }

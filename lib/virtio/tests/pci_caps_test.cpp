@@ -104,7 +104,7 @@ INSTANTIATE_TEST_SUITE_P(
                      [](AeroStrictExpectations* e) { e->subsystem_vendor_id = 0x1234; }},
         IdentityCase{"Subsystem", [](AeroStrictExpectations* e) { e->subsystem_id = 0x1100; }},
         IdentityCase{"Revision", [](AeroStrictExpectations* e) { e->revision = 2; }}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(PciCaps, AeroStrictRejectsShiftedRegion) {
   FakeVirtioDevice device(AeroOptions());
@@ -281,9 +281,9 @@ INSTANTIATE_TEST_SUITE_P(
             CapFaultCase{CapFault::kRegionMisaligned, Status::kPciCapRegionMisaligned,
                          "RegionMisaligned"}),
         ::testing::Values(FakeLayout::kQemuBar4, FakeLayout::kAeroBar0)),
-    [](const auto& info) {
-      return std::string(std::get<0>(info.param).name) +
-             (std::get<1>(info.param) == FakeLayout::kAeroBar0 ? "_Aero" : "_Qemu");
+    [](const auto& p) {
+      return std::string(std::get<0>(p.param).name) +
+             (std::get<1>(p.param) == FakeLayout::kAeroBar0 ? "_Aero" : "_Qemu");
     });
 
 }  // namespace

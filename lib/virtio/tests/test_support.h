@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <vector>
 
 #include "aero/virtio/features.h"
@@ -15,6 +16,11 @@
 #include "aero/virtio/virtqueue.h"
 #include "aero/virtio/testing/fake_device.h"
 #include "aero/virtio/testing/fake_platform.h"
+
+namespace aero::virtio {
+// Lets GoogleTest print statuses by name.
+inline void PrintTo(Status status, std::ostream* os) { *os << StatusText(status); }
+}  // namespace aero::virtio
 
 namespace aero::virtio::testing {
 

@@ -33,10 +33,14 @@ void DeviceLoop(FakeVirtioDevice& device, std::atomic<bool>& stop, std::atomic<b
     if (device.HasAvail(0)) {
       continue;  // added while doorbells were off: no doorbell will come for it
     }
-    const uint64_t now = device.WaitForNotification(seen, kWaitMs);
-    if (now == seen && !stop.load() && device.HasAvail(0)) {
-      stalled = true;  // work waiting and no doorbell: a lost notification
-      return;
+    // Sleep until a doorbell, in slices so a stop request is noticed promptly.
+    int waited_ms = 0;
+    while (!stop.load() && device.WaitForNotification(seen, 20) == seen) {
+      waited_ms += 20;
+      if (waited_ms >= kWaitMs && device.HasAvail(0)) {
+        stalled = true;  // work waiting and no doorbell: a lost notification
+        return;
+      }
     }
   }
 }
@@ -133,7 +137,7 @@ TEST_P(VirtioThreaded, DriverAndDeviceOnSeparateThreads) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Notification, VirtioThreaded, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "EventIdx" : "Flags"; });
+                         [](const auto& p) { return p.param ? "EventIdx" : "Flags"; });
 
 }  // namespace
 }  // namespace aero::virtio::testing

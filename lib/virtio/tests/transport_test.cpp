@@ -21,6 +21,7 @@ TEST_P(TransportTest, BringUpReachesDriverOk) {
   EXPECT_EQ(h.transport.negotiated_features(), kFeatureVersion1 | kFeatureIndirectDesc);
   EXPECT_EQ(h.device.driver_features(), kFeatureVersion1 | kFeatureIndirectDesc);
   EXPECT_EQ(h.transport.num_queues(), 2);
+  EXPECT_GT(h.lock.acquisitions(), 0u);  // selector registers are accessed under the lock
   for (uint16_t q = 0; q < 2; ++q) {
     EXPECT_TRUE(h.device.queue_enabled(q));
     EXPECT_EQ(h.device.queue_size(q), 64);
@@ -133,7 +134,7 @@ INSTANTIATE_TEST_SUITE_P(
                     {0, kFeatureIndirectDesc, 0}, Status::kOk, kV1 | kFeatureIndirectDesc},
         FeatureCase{"EventIdxWhenSupported", kV1 | kFeatureEventIdx, {0, kFeatureEventIdx, 0},
                     Status::kOk, kV1 | kFeatureEventIdx}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST_P(TransportTest, FeaturesOkRefusalBreaksTransport) {
   Harness h(Options());
@@ -385,13 +386,13 @@ TEST_P(TransportTest, TeardownFreesEverythingAndAllowsRestart) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, TransportTest,
                          ::testing::Values(FakeLayout::kQemuBar4, FakeLayout::kAeroBar0),
-                         [](const auto& info) {
-                           return info.param == FakeLayout::kAeroBar0 ? "Aero" : "Qemu";
+                         [](const auto& p) {
+                           return p.param == FakeLayout::kAeroBar0 ? "Aero" : "Qemu";
                          });
 INSTANTIATE_TEST_SUITE_P(Layouts, QueueSetup,
                          ::testing::Values(FakeLayout::kQemuBar4, FakeLayout::kAeroBar0),
-                         [](const auto& info) {
-                           return info.param == FakeLayout::kAeroBar0 ? "Aero" : "Qemu";
+                         [](const auto& p) {
+                           return p.param == FakeLayout::kAeroBar0 ? "Aero" : "Qemu";
                          });
 
 }  // namespace

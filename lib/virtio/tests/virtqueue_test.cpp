@@ -311,6 +311,25 @@ TEST_P(VirtqueueTest, IndicesWrapAround) {
   EXPECT_EQ(h_->device.counters().interrupts, 17500u);
 }
 
+TEST_P(VirtqueueTest, UsedIndexAheadOfRequestsInFlightBreaksQueue) {
+  // used.idx moves 5 ahead with 2 requests in flight (less than the queue size): the stale
+  // slots must not be taken for completions.
+  RequestPool pool(h_->platform, 2);
+  ASSERT_EQ(vq_->Add(pool[0].segments, 3, pool.cookie(0)), Status::kOk);
+  ASSERT_EQ(vq_->Add(pool[1].segments, 3, pool.cookie(1)), Status::kOk);
+  vq_->Kick();
+  auto* used = static_cast<uint8_t*>(vq_->ring_memory().virt) +
+               SplitVirtqueue::UsedRingOffset(vq_->size());
+  const uint16_t jumped = 5;
+  std::memcpy(used + 2, &jumped, 2);
+  CompletionLedger ledger;
+  EXPECT_EQ(HarvestAll(*vq_, ledger), 0u);
+  EXPECT_EQ(vq_->broken_reason(), Status::kUsedIndexJump);
+  EXPECT_FALSE(vq_->HasUsed());
+  EXPECT_EQ(h_->transport.Teardown(CompletionLedger::Callback, &ledger), Status::kOk);
+  EXPECT_TRUE(ledger.EachExactlyOnce({pool.cookie(0), pool.cookie(1)}));
+}
+
 TEST_P(VirtqueueTest, TeardownDetachesInFlightExactlyOnce) {
   RequestPool pool(h_->platform, 4);
   std::vector<void*> cookies;
@@ -384,7 +403,7 @@ TEST(Virtqueue, AttachValidatesMemory) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Notification, VirtqueueTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "EventIdx" : "Flags"; });
+                         [](const auto& p) { return p.param ? "EventIdx" : "Flags"; });
 
 }  // namespace
 }  // namespace aero::virtio::testing

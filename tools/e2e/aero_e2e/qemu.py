@@ -89,7 +89,10 @@ class QemuProcess:
         return self.proc.stdout.fileno()
 
     def poll(self):
-        return self.proc.poll()
+        return None if self.proc is None else self.proc.poll()
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
 
     def wait(self, timeout):
         try:

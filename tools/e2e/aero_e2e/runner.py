@@ -61,6 +61,47 @@ class ReadyContext:
         return ok
 
 
+class LineSplitter:
+    """Cuts the serial byte stream into lines. A line longer than MAX_LINE_BYTES is dropped
+    whole and reported once."""
+
+    def __init__(self, limit=MAX_LINE_BYTES):
+        self.limit = limit
+        self.buffer = b""
+        self.lines = []
+        self.skipping = False  # inside an over-long line, until its newline
+
+    def feed(self, data):
+        """Adds bytes; returns a list of protocol errors (over-long lines)."""
+        errors = []
+        parts = (self.buffer + data).split(b"\n")
+        self.buffer = parts.pop()
+        for raw in parts:
+            if self.skipping:
+                self.skipping = False
+            elif len(raw) > self.limit:
+                errors.append(f"serial line longer than {self.limit} bytes")
+            else:
+                self.lines.append(raw.decode("utf-8", "replace"))
+        if len(self.buffer) > self.limit:
+            if not self.skipping:
+                errors.append(f"serial line longer than {self.limit} bytes")
+            self.skipping = True
+            self.buffer = b""
+        return errors
+
+    def take_lines(self):
+        lines, self.lines = self.lines, []
+        return lines
+
+    def finish(self):
+        """The unterminated last line, if any (None when there is none)."""
+        if self.skipping or not self.buffer:
+            return None
+        rest, self.buffer = self.buffer, b""
+        return rest.decode("utf-8", "replace")
+
+
 class _Timeout(Exception):
     def __init__(self, kind, message, test=None):
         super().__init__(message)
@@ -136,7 +177,7 @@ def run_scenario(scenario, kernel, work_dir, qemu="qemu-system-x86_64", accel="t
         client = qmp_holder.get("client")
         if client is not None:
             client.close()
-        result.stopped_by_harness = process.poll() is None
+        result.stopped_by_harness = process.running()
         status = process.stop()
         shutil.rmtree(socket_dir, ignore_errors=True)
     result.exit_status = status
@@ -162,7 +203,7 @@ def _follow(process, scenario, result, serial_path, qmp_factory, start, scale, l
     boot_deadline = start + scenario.boot_timeout * scale
     test_deadline = None
     exit_deadline = None
-    buffer = b""
+    splitter = LineSplitter()
     selector = selectors.DefaultSelector()
     selector.register(process.stdout_fd, selectors.EVENT_READ)
     with open(serial_path, "wb") as serial_log:
@@ -204,14 +245,9 @@ def _follow(process, scenario, result, serial_path, qmp_factory, start, scale, l
                 break  # EOF: QEMU exited (or closed the console)
             serial_log.write(chunk)
             serial_log.flush()
-            buffer += chunk
-            lines = buffer.split(b"\n")
-            buffer = lines.pop()
-            if len(buffer) > MAX_LINE_BYTES:
-                stream.errors.append(f"serial line longer than {MAX_LINE_BYTES} bytes")
-                buffer = b""
-            for raw in lines:
-                line = raw.decode("utf-8", "replace")
+            for error in splitter.feed(chunk):
+                stream.errors.append(error)
+            for line in splitter.take_lines():
                 marker = stream.feed(line, time.monotonic())
                 if marker is None:
                     continue
@@ -226,8 +262,9 @@ def _follow(process, scenario, result, serial_path, qmp_factory, start, scale, l
                 elif marker.kind == "READY":
                     _answer_ready(process, scenario, marker, stream, result, qmp_factory,
                                   overall_deadline)
-    if buffer:
-        stream.feed(buffer.decode("utf-8", "replace"), time.monotonic())
+    rest = splitter.finish()
+    if rest is not None:
+        stream.feed(rest, time.monotonic())
     deadline = time.monotonic() + scenario.exit_timeout * scale
     if wait_for_exit(process, deadline) is None:
         raise _Timeout("exit", "QEMU closed its console but did not exit")

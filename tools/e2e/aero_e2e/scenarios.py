@@ -3,6 +3,7 @@ scenario on a pc (i440fx) or q35 machine with QEMU's own virtio devices."""
 
 import zlib
 
+from . import actions
 from .model import CheckResult, Disk, Expect, KernelBoot, Scenario
 
 DISK_BYTES = 2 * 1024 * 1024
@@ -104,6 +105,32 @@ def _scenarios():
             boot=KernelBoot({"scenario": "pci"}),
             netdevs=netdevs, devices=devices, disks=[disk],
             checks=[check_pci_inventory]))
+        netdevs, devices = full_device_set()
+        out.append(Scenario(
+            name=f"transport-{machine}",
+            description="every virtio device identified, caps parsed (standard accepted, "
+                        "aero-strict rejected), DRIVER_OK, QMP cross-check",
+            machine=machine,
+            boot=KernelBoot({"scenario": "transport", "disk_sectors": str(DISK_SECTORS),
+                             "virtio_devices": str(len(devices))}),
+            netdevs=netdevs, devices=devices, disks=[Disk("d0", DISK_BYTES, seed=None)],
+            ready_actions={"virtio-status": actions.virtio_status}))
+        out.append(Scenario(
+            name=f"input-{machine}",
+            description="virtio keyboard, mouse, tablet: QMP-injected keys, moves, wheel, "
+                        "buttons, positions; exact evdev sequences",
+            machine=machine,
+            boot=KernelBoot({"scenario": "input"}),
+            devices=input_devices(),
+            ready_actions={"input-phase1": actions.input_phase1,
+                           "input-phase2": actions.input_phase2}))
+        netdevs, devices = net_devices()
+        out.append(Scenario(
+            name=f"net-{machine}",
+            description="two virtio-net NICs on one hub: sizes 60..1514 byte-exact, burst of 1000",
+            machine=machine,
+            boot=KernelBoot({"scenario": "net"}),
+            netdevs=netdevs, devices=devices))
         name = f"blk-{machine}"
         s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
         out.append(Scenario(
@@ -112,6 +139,38 @@ def _scenarios():
             machine=machine,
             boot=_blk_boot(name, "blk", s_init, s_write),
             devices=[blk_device()], disks=[_blk_disk(name, s_init, s_write)]))
+
+    for machine in MACHINES:
+        name = f"iommu-{machine}"
+        s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
+        out.append(Scenario(
+            name=name,
+            description="virtio-blk with iommu_platform=on: ACCESS_PLATFORM negotiated, "
+                        "FEATURES_OK refused without it, bus mastering required",
+            machine=machine,
+            boot=_blk_boot(name, "iommu", s_init, s_write),
+            devices=[blk_device(extra=",iommu_platform=on")],
+            disks=[Disk("d0", DISK_BYTES, seed=s_init,
+                        expect=[(0, 64, s_write), (64, DISK_SECTORS - 64, s_init)])]))
+
+    # Cost report: QEMU traces doorbells, queue notifications, interrupts and ISR reads. Every
+    # measured device runs with ioeventfd=off so each doorbell reaches the traced MMIO handler,
+    # and sits alone on its interrupt line (blk: IRQ 11; NICs: IRQ 10 and 11).
+    from . import trace
+    out.append(Scenario(
+        name="cost-blk",
+        description="cost report: virtio-blk doorbells, interrupts, ISR reads per batch",
+        boot=KernelBoot({"scenario": "blk-cost"}),
+        devices=[blk_device(extra=",ioeventfd=off")],
+        disks=[Disk("d0", DISK_BYTES, seed=None)],
+        trace_events=list(trace.EVENTS), labels=["cost"]))
+    netdevs, devices = net_devices(extra=",ioeventfd=off", addr1="07.0")
+    out.append(Scenario(
+        name="cost-net",
+        description="cost report: virtio-net doorbells, interrupts, ISR reads per batch",
+        boot=KernelBoot({"scenario": "net-cost"}),
+        netdevs=netdevs, devices=devices,
+        trace_events=list(trace.EVENTS), labels=["cost"]))
 
     # Harness self-tests: each faulty run must end in the outcome it provokes.
     out.append(Scenario(

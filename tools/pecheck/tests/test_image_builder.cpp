@@ -20,7 +20,11 @@ uint32_t AlignUp(uint32_t value, uint32_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
 }
 
+// Stores `value` little-endian in `width` (at most 8) bytes, growing `out` as needed.
 void Put(std::vector<uint8_t>& out, size_t offset, uint64_t value, size_t width) {
+  if (width > 8) {
+    throw std::invalid_argument("Put: width above 8");
+  }
   if (out.size() < offset + width) {
     out.resize(offset + width);
   }
@@ -98,7 +102,7 @@ ImportTable BuildImports(const std::vector<TestModule>& modules, uint32_t rva, b
     PutString(t.data, names_at, m.dll_name);
     names_at = AlignUp(names_at + static_cast<uint32_t>(m.dll_name.size()) + 1, 2);
   }
-  Put(t.data, modules.size() * 20, 0, 20);  // Terminating descriptor (zero-filled).
+  // The terminating descriptor: zero bytes, as the buffer grows zero-filled.
   if (t.data.size() < t.descriptors_size) {
     t.data.resize(t.descriptors_size);
   }

@@ -16,7 +16,9 @@ uint64_t g_base = 0;
 uint64_t g_end = 0;
 uint64_t g_next = 0;
 
-uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+uint64_t align_up(uint64_t v, uint64_t a) {
+  return (v + a - 1) & ~(a - 1);
+}
 
 }  // namespace
 
@@ -85,7 +87,11 @@ size_t dma_bytes_free() {
   return static_cast<size_t>(g_end - g_next);
 }
 
-uint64_t dma_region_base() { return g_base; }
-uint64_t dma_region_end() { return g_end; }
+uint64_t dma_region_base() {
+  return g_base;
+}
+uint64_t dma_region_end() {
+  return g_end;
+}
 
 }  // namespace aero::guest

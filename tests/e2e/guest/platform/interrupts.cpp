@@ -50,13 +50,28 @@ uint8_t g_storm_irq = 0;
 bool g_in_fatal = false;
 
 const char* exception_name(uint32_t v) {
-  static const char* const kNames[] = {
-      "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-      "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
-      "coprocessor segment overrun", "#TS invalid TSS", "#NP segment not present",
-      "#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
-      "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
-      "#VE virtualization", "#CP control protection"};
+  static const char* const kNames[] = {"#DE divide error",
+                                       "#DB debug",
+                                       "NMI",
+                                       "#BP breakpoint",
+                                       "#OF overflow",
+                                       "#BR bound range",
+                                       "#UD invalid opcode",
+                                       "#NM device not available",
+                                       "#DF double fault",
+                                       "coprocessor segment overrun",
+                                       "#TS invalid TSS",
+                                       "#NP segment not present",
+                                       "#SS stack fault",
+                                       "#GP general protection",
+                                       "#PF page fault",
+                                       "reserved",
+                                       "#MF x87 error",
+                                       "#AC alignment check",
+                                       "#MC machine check",
+                                       "#XM SIMD error",
+                                       "#VE virtualization",
+                                       "#CP control protection"};
   if (v < sizeof(kNames) / sizeof(kNames[0])) {
     return kNames[v];
   }

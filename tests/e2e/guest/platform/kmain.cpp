@@ -43,7 +43,7 @@ extern "C" void kmain(uint32_t magic, uint32_t info_address) {
   }
   interrupts_init();
   if (!timer_init()) {
-    fail_early("the PIT timer interrupt never arrived");
+    fail_early("PIT: TSC calibration (channel 2) or the 1 kHz tick interrupt failed");
   }
   if (const char* error = dma_init()) {
     fail_early(error);

@@ -31,7 +31,9 @@ const char* status_word(TestStatus s) {
 
 }  // namespace
 
-void Marker::raw(const char* s) { text_.str(s); }
+void Marker::raw(const char* s) {
+  text_.str(s);
+}
 
 void Marker::name(const char* s) {
   if (s == nullptr || *s == '\0') {
@@ -173,9 +175,13 @@ void Marker::emit() {
   is_test_result_ = false;
 }
 
-TestTally test_tally() { return g_tally; }
+TestTally test_tally() {
+  return g_tally;
+}
 
-const char* current_test() { return g_current_test; }
+const char* current_test() {
+  return g_current_test;
+}
 
 Marker Marker::result(bool pass, const char* reason) {
   Marker m;
@@ -188,9 +194,13 @@ Marker Marker::result(bool pass, const char* reason) {
   return m;
 }
 
-void marker_result(bool pass, const char* reason) { Marker::result(pass, reason).emit(); }
+void marker_result(bool pass, const char* reason) {
+  Marker::result(pass, reason).emit();
+}
 
-TestCase::TestCase(const char* name) : name_(name) { Marker::begin(name).emit(); }
+TestCase::TestCase(const char* name) : name_(name) {
+  Marker::begin(name).emit();
+}
 
 TestCase::~TestCase() {
   if (!reported_) {

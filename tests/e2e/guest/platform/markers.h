@@ -14,10 +14,10 @@ enum class TestStatus { kPass, kFail, kSkip };
 
 class Marker {
  public:
-  static Marker start();                      // AERO_SELFTEST|START|version=1
-  static Marker begin(const char* test);      // AERO_SELFTEST|BEGIN|<test>
-  static Marker info();                       // AERO_SELFTEST|INFO
-  static Marker ready(const char* token);     // AERO_SELFTEST|READY|<token>
+  static Marker start();                   // AERO_SELFTEST|START|version=1
+  static Marker begin(const char* test);   // AERO_SELFTEST|BEGIN|<test>
+  static Marker info();                    // AERO_SELFTEST|INFO
+  static Marker ready(const char* token);  // AERO_SELFTEST|READY|<token>
   static Marker test(const char* test, TestStatus status, const char* reason);
   // AERO_SELFTEST|RESULT|PASS or |FAIL|reason=..., with the test counts.
   static Marker result(bool pass, const char* reason);

@@ -38,7 +38,9 @@ char g_cmdline[kMaxCmdline + 1];
 MemoryRange g_ranges[kMaxRanges];
 size_t g_range_count = 0;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 }  // namespace
 
@@ -96,7 +98,9 @@ const char* multiboot_init(uint32_t magic, uint32_t info_address) {
   return nullptr;
 }
 
-const char* cmdline() { return g_cmdline; }
+const char* cmdline() {
+  return g_cmdline;
+}
 
 bool cmdline_value(const char* key, const char** value, size_t* length) {
   const size_t key_len = strlen_bounded(key);
@@ -154,7 +158,9 @@ uint64_t cmdline_u64(const char* key, uint64_t fallback, bool* valid) {
   return value;
 }
 
-size_t memory_range_count() { return g_range_count; }
+size_t memory_range_count() {
+  return g_range_count;
+}
 
 MemoryRange memory_range(size_t index) {
   return index < g_range_count ? g_ranges[index] : MemoryRange{0, 0};

@@ -194,7 +194,9 @@ void pci_update_command(PciAddress a, uint16_t set_bits, uint16_t clear_bits) {
   pci_write16(a, kPciCommand, static_cast<uint16_t>((command | set_bits) & ~clear_bits));
 }
 
-void pci_trace_fence(uint32_t value) { pci_write32(PciAddress{0, 0, 0}, 0x00, value); }
+void pci_trace_fence(uint32_t value) {
+  pci_write32(PciAddress{0, 0, 0}, 0x00, value);
+}
 
 const char* pci_class_name(uint8_t class_code, uint8_t subclass) {
   switch (class_code) {

@@ -73,8 +73,8 @@ uintptr_t pci_memory_bar_address(const PciFunction& f, uint8_t bar, const char**
 void pci_update_command(PciAddress a, uint16_t set_bits, uint16_t clear_bits);
 
 // Writes value to the (read-only) vendor ID register of the host bridge 00:00.0. The write has no
-// effect on the machine, but QEMU logs it as a pci_cfg_write trace event, so the harness can cut the
-// trace log into the guest's measurement windows.
+// effect on the machine, but QEMU logs it as a pci_cfg_write trace event, so the harness can cut
+// the trace log into the guest's measurement windows.
 void pci_trace_fence(uint32_t value);
 
 const char* pci_class_name(uint8_t class_code, uint8_t subclass);

@@ -28,10 +28,10 @@ void write_mask() {
 void pic_init() {
   outb(kMasterCommand, kIcw1Init);
   outb(kSlaveCommand, kIcw1Init);
-  outb(kMasterData, kIrqVectorBase);      // ICW2: master vectors 0x20..0x27
-  outb(kSlaveData, kIrqVectorBase + 8);   // ICW2: slave vectors 0x28..0x2f
-  outb(kMasterData, 1u << kCascadeIrq);   // ICW3: slave on IRQ2
-  outb(kSlaveData, kCascadeIrq);          // ICW3: slave identity
+  outb(kMasterData, kIrqVectorBase);     // ICW2: master vectors 0x20..0x27
+  outb(kSlaveData, kIrqVectorBase + 8);  // ICW2: slave vectors 0x28..0x2f
+  outb(kMasterData, 1u << kCascadeIrq);  // ICW3: slave on IRQ2
+  outb(kSlaveData, kCascadeIrq);         // ICW3: slave identity
   outb(kMasterData, kIcw4Mode8086);
   outb(kSlaveData, kIcw4Mode8086);
   g_mask = static_cast<uint16_t>(0xffff & ~(1u << kCascadeIrq));
@@ -63,7 +63,9 @@ void pic_eoi(uint8_t irq) {
   outb(kMasterCommand, kEoi);
 }
 
-void pic_eoi_master() { outb(kMasterCommand, kEoi); }
+void pic_eoi_master() {
+  outb(kMasterCommand, kEoi);
+}
 
 uint16_t pic_read_elcr() {
   return static_cast<uint16_t>(inb(kElcrMaster) | (inb(kElcrSlave) << 8));

@@ -1,6 +1,6 @@
-// The few runtime functions a freestanding clang build may call: the mem* family (the compiler emits
-// calls for struct copies and zeroing) and 64-bit division (i686 has no 64-bit divide instruction and
-// there is no compiler-rt for i686-elf here).
+// The few runtime functions a freestanding clang build may call: the mem* family (the compiler
+// emits calls for struct copies and zeroing) and 64-bit division (i686 has no 64-bit divide
+// instruction and there is no compiler-rt for i686-elf here).
 #include <stddef.h>
 #include <stdint.h>
 
@@ -117,11 +117,17 @@ int64_t __moddi3(int64_t num, int64_t den) {
 
 // A pure virtual call means a broken object; there is nobody to throw to.
 void __cxa_pure_virtual();
-void __cxa_pure_virtual() { aero::guest::panic("pure virtual function called"); }
+void __cxa_pure_virtual() {
+  aero::guest::panic("pure virtual function called");
+}
 
 }  // extern "C"
 
 // Deleting destructors of classes with virtual destructors reference operator delete. The guest has
 // no heap, so reaching one is a bug.
-void operator delete(void*) noexcept { aero::guest::panic("operator delete called (no heap)"); }
-void operator delete(void*, size_t) noexcept { aero::guest::panic("operator delete called (no heap)"); }
+void operator delete(void*) noexcept {
+  aero::guest::panic("operator delete called (no heap)");
+}
+void operator delete(void*, size_t) noexcept {
+  aero::guest::panic("operator delete called (no heap)");
+}

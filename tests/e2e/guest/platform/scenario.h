@@ -1,6 +1,6 @@
-// A guest kernel is the platform plus a table of named scenarios; `scenario=<name>` on the multiboot
-// command line picks one. Each scenario reports its tests with TestCase (markers.h); the platform
-// prints START before and RESULT after, and exits QEMU with the pass or fail status.
+// A guest kernel is the platform plus a table of named scenarios; `scenario=<name>` on the
+// multiboot command line picks one. Each scenario reports its tests with TestCase (markers.h); the
+// platform prints START before and RESULT after, and exits QEMU with the pass or fail status.
 #pragma once
 
 #include <stddef.h>

@@ -15,6 +15,7 @@ constexpr uint16_t kLineControl = kCom1 + 3;
 constexpr uint16_t kModemControl = kCom1 + 4;
 constexpr uint16_t kLineStatus = kCom1 + 5;
 constexpr uint8_t kTransmitHoldingEmpty = 0x20;
+constexpr uint8_t kDataReady = 0x01;
 // A real UART drains a byte in ~87 us at 115200 baud; QEMU's is immediate. Bound the wait so a
 // missing UART cannot hang the guest.
 constexpr uint32_t kMaxPolls = 100000;
@@ -45,6 +46,14 @@ void serial_write(const char* data, size_t len) {
   for (size_t i = 0; i < len; ++i) {
     put_byte(static_cast<uint8_t>(data[i]));
   }
+}
+
+bool serial_read_byte(char* out) {
+  if ((inb(kLineStatus) & kDataReady) == 0) {
+    return false;
+  }
+  *out = static_cast<char>(inb(kData));
+  return true;
 }
 
 void serial_write(const char* text) {

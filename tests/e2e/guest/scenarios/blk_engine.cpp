@@ -92,8 +92,8 @@ void BlkEngine::close() {
   opened_ = false;
 }
 
-const char* BlkEngine::add(uint32_t type, uint64_t sector, uint64_t data_phys,
-                           uint32_t data_bytes, bool use_indirect, BlkRequest** out) {
+const char* BlkEngine::add(uint32_t type, uint64_t sector, uint64_t data_phys, uint32_t data_bytes,
+                           bool use_indirect, BlkRequest** out) {
   BlkRequest* r = nullptr;
   for (BlkRequest& candidate : requests_) {
     if (!candidate.busy) {
@@ -203,8 +203,8 @@ void BlkEngine::release_all_done() {
 }
 
 const char* blk_transfer(BlkEngine& engine, uint32_t type, uint64_t first, uint32_t sectors,
-                         uint64_t buffer_phys, uint32_t sectors_per_request,
-                         uint32_t max_in_flight, bool use_indirect, uint32_t timeout_ms) {
+                         uint64_t buffer_phys, uint32_t sectors_per_request, uint32_t max_in_flight,
+                         bool use_indirect, uint32_t timeout_ms) {
   BlkRequest* slots[BlkEngine::kMaxRequests] = {};
   uint64_t sector_of[BlkEngine::kMaxRequests] = {};
   if (max_in_flight > BlkEngine::kMaxRequests) {
@@ -220,11 +220,12 @@ const char* blk_transfer(BlkEngine& engine, uint32_t type, uint64_t first, uint3
       if (slots[i] != nullptr) {
         continue;
       }
-      const uint32_t n = sectors - next < sectors_per_request ? sectors - next : sectors_per_request;
+      const uint32_t n =
+          sectors - next < sectors_per_request ? sectors - next : sectors_per_request;
       BlkRequest* r = nullptr;
       const uint64_t offset = static_cast<uint64_t>(next) * 512;
-      if (const char* e = engine.add(type, first + next, buffer_phys + offset, n * 512,
-                                     use_indirect, &r)) {
+      if (const char* e =
+              engine.add(type, first + next, buffer_phys + offset, n * 512, use_indirect, &r)) {
         return e;
       }
       slots[i] = r;

@@ -83,8 +83,8 @@ class BlkEngine {
 // Reads or writes [first, first + sectors) with requests of sectors_per_request, keeping up to
 // max_in_flight in the ring and kicking once per batch. Each completion is checked.
 const char* blk_transfer(BlkEngine& engine, uint32_t type, uint64_t first, uint32_t sectors,
-                         uint64_t buffer_phys, uint32_t sectors_per_request,
-                         uint32_t max_in_flight, bool use_indirect, uint32_t timeout_ms);
+                         uint64_t buffer_phys, uint32_t sectors_per_request, uint32_t max_in_flight,
+                         bool use_indirect, uint32_t timeout_ms);
 
 // The first virtio-blk function on the PCI bus; false if there is none.
 bool find_blk(const PciFunction** out);

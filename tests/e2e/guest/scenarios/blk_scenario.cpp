@@ -92,7 +92,9 @@ void run_blk_scenario() {
       return;
     }
     if (engine.capacity() == 0 || engine.capacity() > 65536) {
-      t.fail("capacity must be 1..65536 sectors for this scenario").kv("capacity", engine.capacity()).emit();
+      t.fail("capacity must be 1..65536 sectors for this scenario")
+          .kv("capacity", engine.capacity())
+          .emit();
       engine.close();
       return;
     }
@@ -127,12 +129,14 @@ void run_blk_scenario() {
     }
     engine.kick();
     // Only the interrupt handler can end this wait: the used ring is not looked at.
-    const bool interrupted = wait_until([&] { return engine.device().interrupts != before; },
-                                        timeout_ms);
+    const bool interrupted =
+        wait_until([&] { return engine.device().interrupts != before; }, timeout_ms);
     const size_t harvested = engine.poll();
     if (!interrupted) {
       Text reason;
-      reason.str("no INTx interrupt within ").dec(timeout_ms).str(" ms of a read (completed by then: ");
+      reason.str("no INTx interrupt within ")
+          .dec(timeout_ms)
+          .str(" ms of a read (completed by then: ");
       reason.dec(harvested).str("; doorbells written ");
       reason.dec(engine.device().platform.counters().notify_writes).str(", dropped ");
       reason.dec(engine.device().platform.counters().dropped_notifies).ch(')');
@@ -162,8 +166,8 @@ void run_blk_scenario() {
   {
     TestCase t("blk.read_seeded");
     const uint64_t start = now_us();
-    if (const char* e = blk_transfer(engine, kBlkTypeIn, 0, sectors, disk.phys,
-                                     kSectorsPerRequest, kMaxInFlight, false, timeout_ms)) {
+    if (const char* e = blk_transfer(engine, kBlkTypeIn, 0, sectors, disk.phys, kSectorsPerRequest,
+                                     kMaxInFlight, false, timeout_ms)) {
       t.fail(e).emit();
       engine.close();
       return;
@@ -174,7 +178,11 @@ void run_blk_scenario() {
       engine.close();
       return;
     }
-    t.pass().kv("sectors", sectors).kv("elapsed_us", now_us() - start).kv("chains", "direct").emit();
+    t.pass()
+        .kv("sectors", sectors)
+        .kv("elapsed_us", now_us() - start)
+        .kv("chains", "direct")
+        .emit();
   }
 
   {
@@ -183,8 +191,8 @@ void run_blk_scenario() {
       fill_sector_pattern(seed_write, s, data + static_cast<size_t>(s) * kSectorSize);
     }
     const uint64_t start = now_us();
-    if (const char* e = blk_transfer(engine, kBlkTypeOut, 0, sectors, disk.phys,
-                                     kSectorsPerRequest, kMaxInFlight, true, timeout_ms)) {
+    if (const char* e = blk_transfer(engine, kBlkTypeOut, 0, sectors, disk.phys, kSectorsPerRequest,
+                                     kMaxInFlight, true, timeout_ms)) {
       t.fail(e).emit();
       engine.close();
       return;
@@ -192,7 +200,8 @@ void run_blk_scenario() {
     t.pass()
         .kv("sectors", sectors)
         .kv("elapsed_us", now_us() - start)
-        .kv("chains", (engine.device().negotiated & virtio::kFeatureIndirectDesc) ? "indirect" : "direct")
+        .kv("chains",
+            (engine.device().negotiated & virtio::kFeatureIndirectDesc) ? "indirect" : "direct")
         .emit();
   }
 
@@ -226,8 +235,8 @@ void run_blk_scenario() {
     for (size_t i = 0; i < disk.size; ++i) {
       data[i] = 0;
     }
-    if (const char* e = blk_transfer(engine, kBlkTypeIn, 0, sectors, disk.phys,
-                                     kSectorsPerRequest, kMaxInFlight, true, timeout_ms)) {
+    if (const char* e = blk_transfer(engine, kBlkTypeIn, 0, sectors, disk.phys, kSectorsPerRequest,
+                                     kMaxInFlight, true, timeout_ms)) {
       t.fail(e).emit();
       engine.close();
       return;
@@ -302,8 +311,8 @@ void run_blk_scenario() {
       t.fail(e).emit();
       return;
     }
-    if (const char* e = blk_transfer(engine, kBlkTypeIn, 0, 8, disk.phys, 8, 1, false,
-                                     timeout_ms)) {
+    if (const char* e =
+            blk_transfer(engine, kBlkTypeIn, 0, 8, disk.phys, 8, 1, false, timeout_ms)) {
       t.fail(e).emit();
       engine.close();
       return;

@@ -6,6 +6,12 @@ namespace aero::guest {
 void run_platform_scenario();
 void run_pci_scenario();
 void run_blk_scenario();
+void run_transport_scenario();
+void run_input_scenario();
+void run_net_scenario();
+void run_iommu_scenario();
+void run_blk_cost_scenario();
+void run_net_cost_scenario();
 void run_selftest_hang_scenario();
 void run_selftest_exception_scenario();
 void run_selftest_triple_fault_scenario();

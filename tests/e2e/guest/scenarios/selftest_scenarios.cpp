@@ -20,7 +20,8 @@ void run_platform_scenario() {
     const uint64_t elapsed_us = now_us() - us0;
     if (!advanced) {
       t.fail("the 1 kHz PIT tick did not advance 20 ticks within 1 s").emit();
-    } else if (elapsed_us < 10000 || elapsed_us > 200000) {
+    } else if (elapsed_us < 15000 || elapsed_us > 2000000) {
+      // 20 ticks take 20 ms; a busy host can delay ticks (longer), never hasten them.
       t.fail("TSC time disagrees with the PIT ticks").kv("elapsed_us", elapsed_us).emit();
     } else {
       t.pass().kv("elapsed_us_for_20_ticks", elapsed_us).kv("tsc_khz", tsc_per_ms()).emit();

@@ -35,7 +35,15 @@ const char* with_status(const char* step, virtio::Status status) {
 
 void format_function(Text& text, const PciFunction& f) {
   static constexpr char kHex[] = "0123456789abcdef";
-  text.hex(f.vendor_id, 4).ch(':').hex(f.device_id, 4).str(" at ");
+  auto hex4 = [&](uint16_t v) {
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      text.ch(kHex[(v >> shift) & 0xf]);
+    }
+  };
+  hex4(f.vendor_id);
+  text.ch(':');
+  hex4(f.device_id);
+  text.str(" at ");
   text.ch(kHex[f.address.bus >> 4]).ch(kHex[f.address.bus & 0xf]).ch(':');
   text.ch(kHex[f.address.device >> 4]).ch(kHex[f.address.device & 0xf]).ch('.');
   text.ch(kHex[f.address.function & 7]);
@@ -69,13 +77,14 @@ const char* virtio_probe(VirtioDevice* dev, const PciFunction& function,
   if (function.bar_error != nullptr) {
     return function.bar_error;
   }
-  const uint16_t set = static_cast<uint16_t>(kPciCommandMemory | (bus_master ? kPciCommandBusMaster : 0));
+  const uint16_t set =
+      static_cast<uint16_t>(kPciCommandMemory | (bus_master ? kPciCommandBusMaster : 0));
   const uint16_t clear = static_cast<uint16_t>(kPciCommandInterruptDisable | kPciCommandIo |
                                                (bus_master ? 0 : kPciCommandBusMaster));
   pci_update_command(function.address, set, clear);
   dev->platform.DescribeBars(dev->bars);
-  const virtio::Status parsed = virtio::ParseVirtioPciCaps(dev->platform, dev->bars, options,
-                                                           &dev->layout, &dev->diagnostic);
+  const virtio::Status parsed =
+      virtio::ParseVirtioPciCaps(dev->platform, dev->bars, options, &dev->layout, &dev->diagnostic);
   if (parsed != virtio::Status::kOk) {
     g_reason.clear();
     g_reason.str("capability parse: ").str(virtio::StatusText(parsed));
@@ -87,7 +96,8 @@ const char* virtio_probe(VirtioDevice* dev, const PciFunction& function,
     }
     return g_reason.c_str();
   }
-  const virtio::Status init = dev->transport.Init(&dev->platform, dev->layout, dev->bars, &dev->lock);
+  const virtio::Status init =
+      dev->transport.Init(&dev->platform, dev->layout, dev->bars, &dev->lock);
   if (init != virtio::Status::kOk) {
     return with_status("transport init", init);
   }
@@ -159,6 +169,28 @@ uint8_t virtio_take_isr(VirtioDevice* dev) {
   const uint8_t isr = dev->pending_isr;
   dev->pending_isr = 0;
   return isr;
+}
+
+bool virtio_config_write8(VirtioDevice* dev, uint32_t offset, uint8_t value) {
+  const virtio::CapRegion& region = dev->layout.device;
+  if (!region.present || offset >= region.length) {
+    return false;
+  }
+  dev->platform.MmioWrite8(dev->bars[region.bar].mapped_base + region.offset + offset, value);
+  return true;
+}
+
+const char* virtio_kind(uint16_t device_id) {
+  switch (device_id) {
+    case virtio::spec::kPciModernDeviceIdBase + kVirtioTypeNet:
+      return "net";
+    case virtio::spec::kPciModernDeviceIdBase + kVirtioTypeBlock:
+      return "blk";
+    case virtio::spec::kPciModernDeviceIdBase + kVirtioTypeInput:
+      return "input";
+    default:
+      return "virtio";
+  }
 }
 
 void virtio_stop(VirtioDevice* dev) {

@@ -61,6 +61,13 @@ uint8_t virtio_take_isr(VirtioDevice* dev);
 // Resets the device, returns in-flight requests (detached) and frees the rings; detaches the IRQ.
 void virtio_stop(VirtioDevice* dev);
 
+// Writes one byte of device-specific configuration (e.g. virtio-input's select/subsel), bounds
+// checked against the device region. lib/virtio only reads device configuration.
+bool virtio_config_write8(VirtioDevice* dev, uint32_t offset, uint8_t value);
+
+// Short name of a modern virtio device ID ("blk", "net", "input", or "virtio").
+const char* virtio_kind(uint16_t device_id);
+
 // "1af4:1042 at 00:04.0" into text (for reasons and INFO lines).
 void format_function(Text& text, const PciFunction& function);
 

@@ -11,8 +11,12 @@ bool g_drop_notify = false;
 
 }  // namespace
 
-void set_fault_drop_notify(bool enabled) { g_drop_notify = enabled; }
-bool fault_drop_notify() { return g_drop_notify; }
+void set_fault_drop_notify(bool enabled) {
+  g_drop_notify = enabled;
+}
+bool fault_drop_notify() {
+  return g_drop_notify;
+}
 
 void InterruptLock::Acquire() {
   const bool enabled = interrupts_enabled();
@@ -46,7 +50,7 @@ void GuestVirtioPlatform::DescribeBars(virtio::BarInfo (&bars)[virtio::kPciBarCo
         const uintptr_t base = pci_memory_bar_address(function_, static_cast<uint8_t>(i), &error);
         if (base != 0) {
           out.kind = b.kind == PciBarKind::kMemory32 ? virtio::BarKind::kMemory32
-                                                      : virtio::BarKind::kMemory64;
+                                                     : virtio::BarKind::kMemory64;
           out.size = b.size;
           out.mapped_base = base;
         }
@@ -157,12 +161,22 @@ void* GuestVirtioPlatform::AllocateMemory(virtio::size_t size) {
 
 void GuestVirtioPlatform::FreeMemory(void*, virtio::size_t) {}
 
-void GuestVirtioPlatform::FullBarrier() { full_barrier(); }
-void GuestVirtioPlatform::ReadBarrier() { compiler_barrier(); }
-void GuestVirtioPlatform::WriteBarrier() { compiler_barrier(); }
+void GuestVirtioPlatform::FullBarrier() {
+  full_barrier();
+}
+void GuestVirtioPlatform::ReadBarrier() {
+  compiler_barrier();
+}
+void GuestVirtioPlatform::WriteBarrier() {
+  compiler_barrier();
+}
 
-uint64_t GuestVirtioPlatform::MonotonicMicros() { return now_us(); }
+uint64_t GuestVirtioPlatform::MonotonicMicros() {
+  return now_us();
+}
 
-void GuestVirtioPlatform::StallMicros(uint32_t micros) { delay_us(micros); }
+void GuestVirtioPlatform::StallMicros(uint32_t micros) {
+  delay_us(micros);
+}
 
 }  // namespace aero::guest

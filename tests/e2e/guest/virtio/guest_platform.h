@@ -25,9 +25,9 @@ class InterruptLock final : public virtio::Lock {
 struct AccessCounters {
   uint32_t mmio_reads;
   uint32_t mmio_writes;
-  uint32_t notify_writes;   // writes to the notify region (doorbells)
+  uint32_t notify_writes;     // writes to the notify region (doorbells)
   uint32_t dropped_notifies;  // doorbells swallowed by fault=drop-notify
-  uint32_t isr_reads;       // reads of the ISR byte
+  uint32_t isr_reads;         // reads of the ISR byte
 };
 
 class GuestVirtioPlatform final : public virtio::Platform {

@@ -83,7 +83,9 @@ class ModernTransport {
   Status ReadConfig(const ConfigField* fields, size_t count);
 
   // Resets the device, hands every in-flight request of every set-up queue to `callback` once
-  // (kDetached), frees the rings. The transport can then BeginInit again.
+  // (kDetached), frees the rings. The transport can then BeginInit again. When the reset times
+  // out the requests are still handed back, but the rings are left allocated (leaked) because
+  // the device may still write them; the environment should clear PCI bus mastering.
   Status Teardown(CompletionCallback callback, void* context,
                   uint32_t timeout_micros = kDefaultResetTimeoutMicros);
 
