@@ -14,6 +14,7 @@ if not "%MEDIA:!=%"=="%MEDIA%" goto :bang_in_path
 rem Scratch file for tool output (also used by /check, so not in the log folder).
 set "WORK_FILE=%TEMP%\aero-guest-tools-%RANDOM%.tmp"
 if not "%WORK_FILE:!=%"=="%WORK_FILE%" set "WORK_FILE=%SystemRoot%\Temp\aero-guest-tools-%RANDOM%.tmp"
+set "CHECK_FILE=%WORK_FILE%.chk"
 setlocal EnableDelayedExpansion
 
 rem ---- Settings -------------------------------------------------------------------------------
@@ -26,8 +27,7 @@ set "STORAGE_CLASS_CODES=CC_010000 CC_0100"
 set "STORAGE_GROUP=SCSI miniport"
 rem Where the log, the state file (what setup changed) and the verify report live.
 set "TOOLS_DIR=%SystemDrive%\AeroGuestTools"
-set "CDDB_ROOT=HKLM\SYSTEM\CurrentControlSet\Control\CriticalDeviceDatabase"
-set "SERVICES_ROOT=HKLM\SYSTEM\CurrentControlSet\Services"
+set "CONTROL_SET=HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet"
 set "NAME_CHARS=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 
 set "EXIT_CODE=0"
@@ -80,11 +80,10 @@ call :install_drivers
 if errorlevel 1 goto :finish
 call :preseed_storage
 if errorlevel 1 goto :finish
-copy /y "!CONFIG_FILE!" "!TOOLS_DIR!\devices.cmd" >nul 2>&1
 call :say "Done. Run verify.cmd to see the installed state."
 
 :finish
-del /f /q "!WORK_FILE!" >nul 2>&1
+del /f /q "!WORK_FILE!" "!CHECK_FILE!" >nul 2>&1
 if "%EXIT_CODE%"=="0" if defined REBOOT_NEEDED set "EXIT_CODE=3010"
 if "%EXIT_CODE%"=="3010" call :offer_restart
 if "%EXIT_CODE%"=="0" call :say "setup.cmd finished: exit code 0."
@@ -105,6 +104,13 @@ exit /b 0
 
 :open_log
 if not exist "!TOOLS_DIR!\" mkdir "!TOOLS_DIR!" >nul 2>&1
+rem Only administrators and SYSTEM may change what uninstall.cmd acts on later.
+icacls "!TOOLS_DIR!" /setowner *S-1-5-32-544 /T /C /Q >nul 2>&1
+icacls "!TOOLS_DIR!" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F /T /C /Q >nul 2>&1
+if errorlevel 1 (
+  call :fail 13 "Cannot restrict access to !TOOLS_DIR! to administrators."
+  exit /b 13
+)
 >>"!TOOLS_DIR!\install.log" echo.
 if not exist "!TOOLS_DIR!\install.log" (
   call :fail 13 "Cannot write the log in !TOOLS_DIR!."
@@ -132,7 +138,8 @@ if not defined ARCH (
 )
 set "NT_VERSION="
 set "PRODUCT_NAME="
-for /f "tokens=1,2,*" %%a in ('reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" 2^>nul') do (
+reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" >"!WORK_FILE!" 2>&1
+for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do (
   if /i "%%a"=="CurrentVersion" set "NT_VERSION=%%c"
   if /i "%%a"=="ProductName" set "PRODUCT_NAME=%%c"
 )
@@ -173,7 +180,8 @@ exit /b 0
 :load_device
 rem Reads AERO_<device>_SERVICE, _INF and _HWIDS and adds the device's driver to DRIVERS once.
 set "DEV=%~1"
-call :check_chars "%DEV%" "%NAME_CHARS%"
+set "CHECK_VALUE=!DEV!"
+call :check_chars "%NAME_CHARS%"
 if errorlevel 1 goto :bad_device_name
 set "DEV_SERVICE=!AERO_%DEV%_SERVICE!"
 set "DEV_INF=!AERO_%DEV%_INF!"
@@ -181,9 +189,11 @@ set "DEV_HWIDS=!AERO_%DEV%_HWIDS!"
 if not defined DEV_SERVICE goto :bad_device_value
 if not defined DEV_INF goto :bad_device_value
 if not defined DEV_HWIDS goto :bad_device_value
-call :check_chars "!DEV_SERVICE!" "%NAME_CHARS%"
+set "CHECK_VALUE=!DEV_SERVICE!"
+call :check_chars "%NAME_CHARS%"
 if errorlevel 1 goto :bad_device_value
-call :check_chars "!DEV_INF!" "%NAME_CHARS%-."
+set "CHECK_VALUE=!DEV_INF!"
+call :check_chars "%NAME_CHARS%-."
 if errorlevel 1 goto :bad_device_value
 if /i not "%DEV_INF:~-4%"==".inf" goto :bad_device_value
 set "DEV_DRIVER=%DEV_INF:~0,-4%"
@@ -218,9 +228,9 @@ rem A hardware ID is PCI\ followed by letters, digits, "_" and "&".
 set "HWID=%~1"
 set /a HWID_COUNT+=1
 if /i not "%HWID:~0,4%"=="PCI\" set "HWID_BAD=1"
-call :check_chars "%HWID:~4%" "%NAME_CHARS%&"
+set "CHECK_VALUE=%HWID:~4%"
+call :check_chars "%NAME_CHARS%&"
 if errorlevel 1 set "HWID_BAD=1"
-if "%HWID:~4%"=="" set "HWID_BAD=1"
 exit /b 0
 
 :check_media
@@ -264,18 +274,29 @@ set "MEDIA_DRIVERS=!MEDIA_DRIVERS! %~1"
 exit /b 0
 
 :read_certificate
-rem The SHA-1 thumbprint identifies the certificate for uninstall.cmd and verify.cmd.
+rem The SHA-1 thumbprint identifies the certificate for uninstall.cmd and verify.cmd. The hash
+rem of the file is used, not the labelled "certutil -dump" output, which is translated.
 set "CERT_SHA1="
-certutil -dump "!CERT_PATH!" >"!WORK_FILE!" 2>&1
+certutil -hashfile "!CERT_PATH!" >"!WORK_FILE!" 2>&1
 if errorlevel 1 goto :bad_certificate
-for /f "usebackq tokens=1,* delims=:" %%a in ("%WORK_FILE%") do if /i "%%a"=="Cert Hash(sha1)" set "CERT_SHA1=%%b"
+for /f "usebackq delims=" %%l in ("%WORK_FILE%") do (
+  set "HASH_LINE=%%l"
+  call :hash_line
+)
 if not defined CERT_SHA1 goto :bad_certificate
-set "CERT_SHA1=%CERT_SHA1: =%"
-call :check_chars "%CERT_SHA1%" "0123456789abcdefABCDEF"
-if errorlevel 1 goto :bad_certificate
-if "%CERT_SHA1:~39%"=="" goto :bad_certificate
-if not "%CERT_SHA1:~40%"=="" goto :bad_certificate
 call :say "Certificate: certs\!CERT_FILE!, SHA-1 !CERT_SHA1!."
+exit /b 0
+
+:hash_line
+rem The line of 20 hex bytes (Windows 7 separates them with spaces) is the SHA-1 of the DER
+rem certificate, which is its thumbprint.
+set "HASH_LINE=%HASH_LINE: =%"
+set "CHECK_VALUE=!HASH_LINE!"
+call :check_chars "0123456789abcdefABCDEF"
+if errorlevel 1 exit /b 0
+if "%HASH_LINE:~39%"=="" exit /b 0
+if not "%HASH_LINE:~40%"=="" exit /b 0
+set "CERT_SHA1=!HASH_LINE!"
 exit /b 0
 
 :bad_certificate
@@ -383,8 +404,12 @@ if defined OPT_stageonly (
 )
 set "PNP_RC=!ERRORLEVEL!"
 type "!WORK_FILE!" >>"!LOG_FILE!" 2>nul
+rem "Published name :            oem5.inf" names the package in the driver store.
 set "PUBLISHED="
-for /f "usebackq tokens=1,* delims=:" %%a in ("%WORK_FILE%") do call :pnputil_line "%%a" "%%b"
+for /f "usebackq tokens=1,2,3,4" %%a in ("%WORK_FILE%") do (
+  if /i "%%a %%b %%c"=="Published name :" set "PUBLISHED=%%d"
+  if /i "%%a %%b"=="Published name:" set "PUBLISHED=%%c"
+)
 rem Localized pnputil output has no "Published name": use the one oem*.inf that appeared.
 if not defined PUBLISHED call :find_new_oem_inf
 if defined PUBLISHED call :check_oem_name "!PUBLISHED!"
@@ -408,14 +433,6 @@ if not defined PUBLISHED (
   exit /b 40
 )
 call :say "  %~1: !PUBLISHED!"
-exit /b 0
-
-:pnputil_line
-rem "Published name :            oem5.inf" gives PUBLISHED=oem5.inf.
-set "PNP_KEY=%~1"
-set "PNP_KEY=%PNP_KEY: =%"
-if /i not "%PNP_KEY%"=="Publishedname" exit /b 0
-for /f "tokens=1" %%t in ("%~2") do set "PUBLISHED=%%t"
 exit /b 0
 
 :snapshot_oem_infs
@@ -446,14 +463,15 @@ rem oem<digits>.inf, the only names pnputil publishes.
 set "OEM_NAME=%~1"
 if /i not "%OEM_NAME:~0,3%"=="oem" exit /b 1
 if /i not "%OEM_NAME:~-4%"==".inf" exit /b 1
-set "OEM_NUMBER=%OEM_NAME:~3,-4%"
-if not defined OEM_NUMBER exit /b 1
-call :check_chars "%OEM_NUMBER%" "0123456789"
-exit /b
+set "CHECK_VALUE=%OEM_NAME:~3,-4%"
+call :check_chars "0123456789"
+if errorlevel 1 exit /b 1
+exit /b 0
 
 :preseed_storage
 rem Lets Windows start from a virtio-blk system disk before the device was ever installed:
 rem the driver file, a boot-start service and CriticalDeviceDatabase entries for its IDs.
+rem One reg import writes all values except ImagePath (REG_EXPAND_SZ, which needs reg add).
 if defined OPT_skipstorage (
   call :say "Boot pre-seeding skipped (/skipstorage)."
   exit /b 0
@@ -464,24 +482,28 @@ set "SYS_TARGET=%SystemRoot%\System32\drivers\!STORAGE_DRIVER!.sys"
 call :record preseed_file "!SYS_TARGET!"
 copy /y "!SYS_SOURCE!" "!SYS_TARGET!" >nul
 if errorlevel 1 goto :preseed_failed
-set "SERVICE_KEY=!SERVICES_ROOT!\!STORAGE_SERVICE!"
+set "SERVICE_KEY=!CONTROL_SET!\Services\!STORAGE_SERVICE!"
+set "REG_FILE=!TOOLS_DIR!\preseed.reg"
 call :record preseed_service "!STORAGE_SERVICE!"
-reg add "!SERVICE_KEY!" /v Type /t REG_DWORD /d 1 /f >nul
+>"!REG_FILE!" echo.REGEDIT4
+>>"!REG_FILE!" echo.
+>>"!REG_FILE!" echo.[!SERVICE_KEY!]
+>>"!REG_FILE!" echo."Type"=dword:00000001
+>>"!REG_FILE!" echo."Start"=dword:00000000
+>>"!REG_FILE!" echo."ErrorControl"=dword:00000001
+>>"!REG_FILE!" echo."Group"="!STORAGE_GROUP!"
+rem What a storage miniport INF adds: the miniport supports the PCI bus interface (5).
+>>"!REG_FILE!" echo.
+>>"!REG_FILE!" echo.[!SERVICE_KEY!\Parameters\PnpInterface]
+>>"!REG_FILE!" echo."5"=dword:00000001
+for %%h in (%STORAGE_HWIDS%) do call :preseed_hwid "%%~h"
+>>"!REG_FILE!" echo.
+type "!REG_FILE!" >>"!LOG_FILE!" 2>nul
+reg import "!REG_FILE!" >>"!LOG_FILE!" 2>&1
 if errorlevel 1 goto :preseed_failed
-reg add "!SERVICE_KEY!" /v Start /t REG_DWORD /d 0 /f >nul
-if errorlevel 1 goto :preseed_failed
-reg add "!SERVICE_KEY!" /v ErrorControl /t REG_DWORD /d 1 /f >nul
-if errorlevel 1 goto :preseed_failed
-reg add "!SERVICE_KEY!" /v Group /t REG_SZ /d "!STORAGE_GROUP!" /f >nul
-if errorlevel 1 goto :preseed_failed
+del /f /q "!REG_FILE!" >nul 2>&1
 reg add "!SERVICE_KEY!" /v ImagePath /t REG_EXPAND_SZ /d "\SystemRoot\System32\drivers\!STORAGE_DRIVER!.sys" /f >nul
 if errorlevel 1 goto :preseed_failed
-rem What a storage miniport INF adds: the miniport supports the PCI bus interface (5).
-reg add "!SERVICE_KEY!\Parameters\PnpInterface" /v 5 /t REG_DWORD /d 1 /f >nul
-if errorlevel 1 goto :preseed_failed
-set "PRESEED_FAILED="
-for %%h in (%STORAGE_HWIDS%) do call :preseed_hwid "%%~h"
-if defined PRESEED_FAILED goto :preseed_failed
 exit /b 0
 
 :preseed_failed
@@ -497,17 +519,17 @@ for %%c in (%STORAGE_CLASS_CODES%) do call :preseed_cddb_key "!PRESEED_BASE!&%%c
 exit /b 0
 
 :preseed_cddb_key
-if defined PRESEED_FAILED exit /b 0
+rem Adds one CriticalDeviceDatabase key (\ becomes #) to the .reg file, once.
 set "CDDB_KEY=%~1"
 set "CDDB_KEY=%CDDB_KEY:\=#%"
 set "CDDB_FLAG=%CDDB_KEY:&=_%"
 if defined CDDB_DONE_%CDDB_FLAG% exit /b 0
 set "CDDB_DONE_%CDDB_FLAG%=1"
 call :record cddb "!CDDB_KEY!"
-reg add "!CDDB_ROOT!\!CDDB_KEY!" /v ClassGUID /t REG_SZ /d "!SCSI_ADAPTER_CLASS!" /f >nul
-if errorlevel 1 set "PRESEED_FAILED=1"
-reg add "!CDDB_ROOT!\!CDDB_KEY!" /v Service /t REG_SZ /d "!STORAGE_SERVICE!" /f >nul
-if errorlevel 1 set "PRESEED_FAILED=1"
+>>"!REG_FILE!" echo.
+>>"!REG_FILE!" echo.[!CONTROL_SET!\Control\CriticalDeviceDatabase\!CDDB_KEY!]
+>>"!REG_FILE!" echo."ClassGUID"="!SCSI_ADAPTER_CLASS!"
+>>"!REG_FILE!" echo."Service"="!STORAGE_SERVICE!"
 exit /b 0
 
 :offer_restart
@@ -556,9 +578,13 @@ set "RECORD_LINE=%~1=%~2"
 exit /b 0
 
 :check_chars
-rem Exit code 1 if %1 is empty or has a character outside the set %2.
-if "%~1"=="" exit /b 1
-for /f "delims=%~2" %%x in ("A%~1") do exit /b 1
+rem Exit code 1 unless CHECK_VALUE is non-empty and has only characters from the set %1. The
+rem value goes through a file, so none of its characters is ever parsed as cmd syntax.
+if not defined CHECK_VALUE exit /b 1
+set "CHECK_SET=%~1"
+set "CHECK_FIRST=%CHECK_SET:~0,1%"
+>"!CHECK_FILE!" echo.!CHECK_FIRST!!CHECK_VALUE!
+for /f "usebackq delims=%~1" %%x in ("%CHECK_FILE%") do exit /b 1
 exit /b 0
 
 :usage

@@ -13,9 +13,12 @@ set "TOOLS_DIR=%SystemDrive%\AeroGuestTools"
 set "STATE_FILE=!TOOLS_DIR!\state.txt"
 set "KEEP_FILE=!TOOLS_DIR!\state.tmp"
 set "WORK_FILE=!TOOLS_DIR!\uninstall.tmp"
+set "CHECK_FILE=!TOOLS_DIR!\uninstall.chk"
 set "CDDB_ROOT=HKLM\SYSTEM\CurrentControlSet\Control\CriticalDeviceDatabase"
 set "SERVICES_ROOT=HKLM\SYSTEM\CurrentControlSet\Services"
+set "DRIVERS_DIR=%SystemRoot%\System32\drivers"
 set "NAME_CHARS=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+set "HEX_CHARS=0123456789abcdefABCDEF"
 
 set "EXIT_CODE=0"
 set "REBOOT_NEEDED="
@@ -68,7 +71,7 @@ if not exist "!KEEP_FILE!" (
 rem Without the boot pre-seeding and test signing, Windows cannot start from a virtio-blk system
 rem disk: refuse while the storage driver runs, unless /force.
 set "STORAGE_RUNNING="
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="preseed_service" call :check_running "%%b"
+call :each_state_line running
 if defined STORAGE_RUNNING if not defined OPT_force (
   call :fail 60 "The storage driver !STORAGE_RUNNING! is running, so the system disk may depend on it. Move the disk to another controller first, or run uninstall.cmd /force."
   del /f /q "!KEEP_FILE!" >nul 2>&1
@@ -76,13 +79,7 @@ if defined STORAGE_RUNNING if not defined OPT_force (
 )
 
 rem Drivers first, then the boot pre-seeding, the certificates and last test signing.
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="driver" call :remove_driver "%%b"
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="cddb" call :remove_cddb "%%b"
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="preseed_service" call :remove_service "%%b"
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="preseed_file" call :remove_file "%%b"
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="cert" call :remove_certificate "%%b"
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="testsigning" call :remove_testsigning "%%b"
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do call :check_known_key "%%a" "%%b"
+for %%p in (driver cddb preseed_service preseed_file cert testsigning unknown) do call :each_state_line %%p
 
 rem The state file keeps only what could not be reverted (temp file, then rename).
 if defined KEPT (
@@ -91,43 +88,97 @@ if defined KEPT (
 ) else (
   del /f /q "!KEEP_FILE!" >nul 2>&1
   del /f /q "!STATE_FILE!" >nul 2>&1
-  del /f /q "!TOOLS_DIR!\devices.cmd" >nul 2>&1
   call :say "Everything setup.cmd recorded has been reverted."
 )
 
 :finish
+del /f /q "!WORK_FILE!" "!CHECK_FILE!" >nul 2>&1
 if "%EXIT_CODE%"=="0" if defined REBOOT_NEEDED set "EXIT_CODE=3010"
 if "%EXIT_CODE%"=="3010" call :offer_restart
 call :say "uninstall.cmd finished: exit code %EXIT_CODE%."
 exit /b %EXIT_CODE%
 
-rem ---- Steps ----------------------------------------------------------------------------------
+rem ---- Reading the state file -----------------------------------------------------------------
+rem Each line is key=value. A value is never passed as a call argument nor %-expanded before it
+rem has been checked (:check_chars), so no line can inject cmd syntax. Services, driver files,
+rem CriticalDeviceDatabase entries and packages are only removed when they are Aero ones (names
+rem beginning with "aero"), so a damaged state file cannot remove another driver.
+
+:each_state_line
+set "PHASE=%~1"
+for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do (
+  set "LINE_KEY=%%a"
+  set "LINE_VALUE=%%b"
+  call :state_line
+)
+exit /b 0
+
+:state_line
+set "KNOWN_KEY="
+for %%k in (driver cddb preseed_service preseed_file cert testsigning) do (
+  if /i "!LINE_KEY!"=="%%k" set "KNOWN_KEY=1"
+)
+if "!PHASE!"=="unknown" (
+  if not defined KNOWN_KEY goto :keep_unknown
+  exit /b 0
+)
+if /i not "!LINE_KEY!"=="!PHASE!" (
+  if /i "!PHASE!"=="running" if /i "!LINE_KEY!"=="preseed_service" goto :check_running
+  exit /b 0
+)
+if "!PHASE!"=="driver" goto :remove_driver
+if "!PHASE!"=="cddb" goto :remove_cddb
+if "!PHASE!"=="preseed_service" goto :remove_service
+if "!PHASE!"=="preseed_file" goto :remove_file
+if "!PHASE!"=="cert" goto :remove_certificate
+if "!PHASE!"=="testsigning" goto :remove_testsigning
+exit /b 0
+
+:keep_unknown
+set "SAY_TEXT=WARNING: unknown state line kept: !LINE_KEY!=!LINE_VALUE!"
+call :say_text
+call :keep
+exit /b 0
+
+:malformed
+set "SAY_TEXT=WARNING: ignoring the malformed state line !LINE_KEY!=!LINE_VALUE!"
+call :say_text
+exit /b 0
+
+:not_aero
+set "SAY_TEXT=WARNING: !LINE_KEY!=!LINE_VALUE! is not an Aero Guest Tools item; left in place."
+call :say_text
+exit /b 0
+
+rem ---- Steps (each reads LINE_VALUE) ----------------------------------------------------------
 
 :check_running
 rem "STATE : 4 RUNNING": the number does not depend on the display language.
-set "RUN_SERVICE=%~1"
-call :check_chars "%RUN_SERVICE%" "%NAME_CHARS%"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%"
 if errorlevel 1 exit /b 0
+if /i not "%LINE_VALUE:~0,4%"=="aero" exit /b 0
 set "RUN_STATE="
-sc query "!RUN_SERVICE!" >"!WORK_FILE!" 2>&1
+sc query "!LINE_VALUE!" >"!WORK_FILE!" 2>&1
 for /f "usebackq tokens=1,3" %%a in ("%WORK_FILE%") do if /i "%%a"=="STATE" set "RUN_STATE=%%b"
-del /f /q "!WORK_FILE!" >nul 2>&1
-if "!RUN_STATE!"=="4" set "STORAGE_RUNNING=!RUN_SERVICE!"
+if "!RUN_STATE!"=="4" set "STORAGE_RUNNING=!LINE_VALUE!"
 exit /b 0
 
 :remove_driver
 rem driver=<driver>:<oemN.inf>
-set "RD_LINE=%~1"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%-.:"
+if errorlevel 1 goto :malformed
 set "RD_DRIVER="
 set "RD_OEM="
-for /f "tokens=1,2 delims=:" %%a in ("%RD_LINE%") do (
+for /f "tokens=1,2 delims=:" %%a in ("%LINE_VALUE%") do (
   set "RD_DRIVER=%%a"
   set "RD_OEM=%%b"
 )
-call :check_chars "!RD_DRIVER!" "%NAME_CHARS%-."
-if errorlevel 1 goto :malformed_driver
+if not defined RD_DRIVER goto :malformed
 call :check_oem_name "!RD_OEM!"
-if errorlevel 1 goto :malformed_driver
+if errorlevel 1 goto :malformed
+if /i not "%RD_DRIVER:~0,4%"=="aero" goto :not_aero
 if defined DONE_DRIVER_%RD_OEM% exit /b 0
 set "DONE_DRIVER_%RD_OEM%=1"
 set "RD_INF=%SystemRoot%\inf\!RD_OEM!"
@@ -145,100 +196,98 @@ call :say "Removing driver package !RD_OEM! (!RD_DRIVER!)."
 pnputil -f -d !RD_OEM! >>"!LOG_FILE!" 2>&1
 if errorlevel 1 (
   call :fail 40 "pnputil could not remove !RD_OEM! (!RD_DRIVER!)."
-  call :keep driver "!RD_LINE!"
+  call :keep
 )
-exit /b 0
-
-:malformed_driver
-call :say "WARNING: ignoring the malformed state line driver=!RD_LINE!"
 exit /b 0
 
 :remove_cddb
 rem cddb=<CriticalDeviceDatabase key>, e.g. PCI#VEN_1AF4&DEV_1042&REV_01
-set "RC_KEY=%~1"
-if /i not "%RC_KEY:~0,4%"=="PCI#" goto :malformed_cddb
-call :check_chars "%RC_KEY:~4%" "%NAME_CHARS%&"
-if errorlevel 1 goto :malformed_cddb
-set "RC_FLAG=%RC_KEY:&=_%"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%&#"
+if errorlevel 1 goto :malformed
+if /i not "%LINE_VALUE:~0,4%"=="PCI#" goto :malformed
+set "RC_FLAG=%LINE_VALUE:&=_%"
 if defined DONE_CDDB_%RC_FLAG% exit /b 0
 set "DONE_CDDB_%RC_FLAG%=1"
-call :say "Removing CriticalDeviceDatabase\!RC_KEY!."
-call :remove_key "!CDDB_ROOT!\!RC_KEY!"
+rem Only an entry that maps to an Aero service is removed; a missing one is already gone.
+reg query "!CDDB_ROOT!\!LINE_VALUE!" /v Service >"!WORK_FILE!" 2>&1
+if errorlevel 1 exit /b 0
+set "RC_SERVICE="
+for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do if /i "%%a"=="Service" set "RC_SERVICE=%%c"
+set "CHECK_VALUE=!RC_SERVICE!"
+call :check_chars "%NAME_CHARS%"
+if errorlevel 1 goto :not_aero
+if /i not "%RC_SERVICE:~0,4%"=="aero" goto :not_aero
+call :say "Removing CriticalDeviceDatabase\!LINE_VALUE!."
+call :remove_key "!CDDB_ROOT!\!LINE_VALUE!"
 if errorlevel 1 (
-  call :fail 50 "Could not delete the CriticalDeviceDatabase key !RC_KEY!."
-  call :keep cddb "!RC_KEY!"
+  call :fail 50 "Could not delete the CriticalDeviceDatabase key !LINE_VALUE!."
+  call :keep
 )
-exit /b 0
-
-:malformed_cddb
-call :say "WARNING: ignoring the malformed state line cddb=!RC_KEY!"
 exit /b 0
 
 :remove_service
 rem preseed_service=<service name>
-set "RS_NAME=%~1"
-call :check_chars "%RS_NAME%" "%NAME_CHARS%"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%"
+if errorlevel 1 goto :malformed
+if /i not "%LINE_VALUE:~0,4%"=="aero" goto :not_aero
+if defined DONE_SERVICE_%LINE_VALUE% exit /b 0
+set "DONE_SERVICE_%LINE_VALUE%=1"
+call :say "Removing the boot-start service !LINE_VALUE!."
+call :remove_key "!SERVICES_ROOT!\!LINE_VALUE!"
 if errorlevel 1 (
-  call :say "WARNING: ignoring the malformed state line preseed_service=!RS_NAME!"
-  exit /b 0
-)
-if defined DONE_SERVICE_%RS_NAME% exit /b 0
-set "DONE_SERVICE_%RS_NAME%=1"
-call :say "Removing the boot-start service !RS_NAME!."
-call :remove_key "!SERVICES_ROOT!\!RS_NAME!"
-if errorlevel 1 (
-  call :fail 50 "Could not delete the service key of !RS_NAME!."
-  call :keep preseed_service "!RS_NAME!"
+  call :fail 50 "Could not delete the service key of !LINE_VALUE!."
+  call :keep
 )
 exit /b 0
 
 :remove_file
 rem preseed_file=%SystemRoot%\System32\drivers\<name>.sys and nothing else.
-set "RF_PATH=%~1"
-call :check_chars "%RF_PATH%" "%NAME_CHARS%:\.-"
-if errorlevel 1 goto :malformed_file
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%:\.-"
+if errorlevel 1 goto :malformed
 set "RF_DIR="
 set "RF_NAME="
-for %%f in ("%RF_PATH%") do (
+for %%f in ("%LINE_VALUE%") do (
   set "RF_DIR=%%~dpf"
   set "RF_NAME=%%~nxf"
 )
-if /i not "!RF_DIR!"=="%SystemRoot%\System32\drivers\" goto :malformed_file
-if /i not "%RF_NAME:~-4%"==".sys" goto :malformed_file
-call :check_chars "%RF_NAME%" "%NAME_CHARS%-."
-if errorlevel 1 goto :malformed_file
+if /i not "!RF_DIR!"=="!DRIVERS_DIR!\" goto :malformed
+if /i not "!LINE_VALUE!"=="!DRIVERS_DIR!\!RF_NAME!" goto :malformed
+if /i not "%RF_NAME:~-4%"==".sys" goto :malformed
+if /i not "%RF_NAME:~0,4%"=="aero" goto :not_aero
 if defined DONE_FILE_%RF_NAME% exit /b 0
 set "DONE_FILE_%RF_NAME%=1"
-if not exist "!RF_PATH!" exit /b 0
-call :say "Deleting !RF_PATH!."
-del /f /q "!RF_PATH!" >nul 2>&1
-if exist "!RF_PATH!" (
-  call :fail 50 "Could not delete !RF_PATH!."
-  call :keep preseed_file "!RF_PATH!"
+if not exist "!LINE_VALUE!" exit /b 0
+call :say "Deleting !LINE_VALUE!."
+del /f /q "!LINE_VALUE!" >nul 2>&1
+if exist "!LINE_VALUE!" (
+  call :fail 50 "Could not delete !LINE_VALUE!."
+  call :keep
 )
-exit /b 0
-
-:malformed_file
-call :say "WARNING: ignoring the malformed state line preseed_file=!RF_PATH!"
 exit /b 0
 
 :remove_certificate
 rem cert=<Root|TrustedPublisher>:<SHA-1 thumbprint>
-set "RCERT_LINE=%~1"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%:"
+if errorlevel 1 goto :malformed
 set "RCERT_STORE="
 set "RCERT_SHA1="
-for /f "tokens=1,2 delims=:" %%a in ("%RCERT_LINE%") do (
+for /f "tokens=1,2 delims=:" %%a in ("%LINE_VALUE%") do (
   set "RCERT_STORE=%%a"
   set "RCERT_SHA1=%%b"
 )
 set "RCERT_STORE_OK="
-if /i "!RCERT_STORE!"=="Root" set "RCERT_STORE_OK=1"
-if /i "!RCERT_STORE!"=="TrustedPublisher" set "RCERT_STORE_OK=1"
-if not defined RCERT_STORE_OK goto :malformed_certificate
-call :check_chars "!RCERT_SHA1!" "0123456789abcdefABCDEF"
-if errorlevel 1 goto :malformed_certificate
-if "%RCERT_SHA1:~39%"=="" goto :malformed_certificate
-if not "%RCERT_SHA1:~40%"=="" goto :malformed_certificate
+if "!RCERT_STORE!"=="Root" set "RCERT_STORE_OK=1"
+if "!RCERT_STORE!"=="TrustedPublisher" set "RCERT_STORE_OK=1"
+if not defined RCERT_STORE_OK goto :malformed
+set "CHECK_VALUE=!RCERT_SHA1!"
+call :check_chars "%HEX_CHARS%"
+if errorlevel 1 goto :malformed
+if "%RCERT_SHA1:~39%"=="" goto :malformed
+if not "%RCERT_SHA1:~40%"=="" goto :malformed
 if defined DONE_CERT_%RCERT_STORE%_%RCERT_SHA1% exit /b 0
 set "DONE_CERT_%RCERT_STORE%_%RCERT_SHA1%=1"
 call :say "Removing the test certificate from the !RCERT_STORE! store."
@@ -248,52 +297,41 @@ rem Already gone is fine; still there is a failure.
 certutil -store !RCERT_STORE! !RCERT_SHA1! >nul 2>&1
 if errorlevel 1 exit /b 0
 call :fail 20 "certutil could not remove the certificate from the !RCERT_STORE! store."
-call :keep cert "!RCERT_LINE!"
-exit /b 0
-
-:malformed_certificate
-call :say "WARNING: ignoring the malformed state line cert=!RCERT_LINE!"
+call :keep
 exit /b 0
 
 :remove_testsigning
 rem testsigning=on: setup.cmd turned test signing on, so it is turned off again.
-if /i not "%~1"=="on" (
-  call :say "WARNING: ignoring the malformed state line testsigning=%~1"
-  exit /b 0
-)
+if not "!LINE_VALUE!"=="on" goto :malformed
 if defined DONE_TESTSIGNING exit /b 0
 set "DONE_TESTSIGNING=1"
 call :say "Turning off test signing."
 bcdedit /set testsigning off >>"!LOG_FILE!" 2>&1
 if errorlevel 1 (
   call :fail 30 "bcdedit could not turn off test signing."
-  call :keep testsigning on
+  call :keep
   exit /b 0
 )
 set "REBOOT_NEEDED=1"
 exit /b 0
 
-:check_known_key
-for %%k in (driver cddb preseed_service preseed_file cert testsigning) do if /i "%~1"=="%%k" exit /b 0
-call :say "WARNING: unknown state line '%~1=%~2' kept."
-call :keep "%~1" "%~2"
-exit /b 0
-
 :remove_key
 rem Exit code 1 only if the key is still there afterwards.
 reg delete "%~1" /f >nul 2>&1
+if not errorlevel 1 exit /b 0
 reg query "%~1" >nul 2>&1
 if errorlevel 1 exit /b 0
 exit /b 1
 
 :check_oem_name
+rem oem<digits>.inf, the only names pnputil publishes.
 set "OEM_NAME=%~1"
 if /i not "%OEM_NAME:~0,3%"=="oem" exit /b 1
 if /i not "%OEM_NAME:~-4%"==".inf" exit /b 1
-set "OEM_NUMBER=%OEM_NAME:~3,-4%"
-if not defined OEM_NUMBER exit /b 1
-call :check_chars "%OEM_NUMBER%" "0123456789"
-exit /b
+set "CHECK_VALUE=%OEM_NAME:~3,-4%"
+call :check_chars "0123456789"
+if errorlevel 1 exit /b 1
+exit /b 0
 
 :offer_restart
 if defined OPT_noreboot (
@@ -317,6 +355,9 @@ rem ---- Helpers ---------------------------------------------------------------
 
 :say
 set "SAY_TEXT=%~1"
+:say_text
+rem Prints SAY_TEXT (not with /quiet) and appends it to the log; text from the state file comes
+rem here through the variable, never as a call argument.
 if not defined OPT_quiet echo.!SAY_TEXT!
 if defined LOG_FILE (
   >>"!LOG_FILE!" echo.!SAY_TEXT!
@@ -334,16 +375,19 @@ if defined LOG_FILE (
 exit /b 0
 
 :keep
-rem Keeps a state line for the next run.
-set "KEEP_LINE=%~1=%~2"
->>"!KEEP_FILE!" echo.!KEEP_LINE!
+rem Keeps the current state line for the next run.
+>>"!KEEP_FILE!" echo.!LINE_KEY!=!LINE_VALUE!
 set "KEPT=1"
 exit /b 0
 
 :check_chars
-rem Exit code 1 if %1 is empty or has a character outside the set %2.
-if "%~1"=="" exit /b 1
-for /f "delims=%~2" %%x in ("A%~1") do exit /b 1
+rem Exit code 1 unless CHECK_VALUE is non-empty and has only characters from the set %1. The
+rem value goes through a file, so none of its characters is ever parsed as cmd syntax.
+if not defined CHECK_VALUE exit /b 1
+set "CHECK_SET=%~1"
+set "CHECK_FIRST=%CHECK_SET:~0,1%"
+>"!CHECK_FILE!" echo.!CHECK_FIRST!!CHECK_VALUE!
+for /f "usebackq delims=%~1" %%x in ("%CHECK_FILE%") do exit /b 1
 exit /b 0
 
 :usage

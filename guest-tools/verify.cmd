@@ -9,7 +9,8 @@ rem A 32-bit cmd on 64-bit Windows sees redirected System32 and registry views: 
 rem again in the 64-bit cmd and hand back its exit code.
 if defined PROCESSOR_ARCHITEW6432 goto :relaunch_64bit
 
-rem The media (for config\devices.cmd and the catalogs) is optional; a path with "!" is not used.
+rem The media (config\devices.cmd, certificate, catalogs) is where verify.cmd runs from; a path
+rem with "!" cannot be used with delayed expansion.
 set "MEDIA=%~dp0"
 if not "%MEDIA:!=%"=="%MEDIA%" set "MEDIA="
 setlocal EnableDelayedExpansion
@@ -20,9 +21,11 @@ set "STATE_FILE=!TOOLS_DIR!\state.txt"
 set "REPORT_FILE=!TOOLS_DIR!\verify.txt"
 set "REPORT_TMP=!TOOLS_DIR!\verify.tmp"
 set "WORK_FILE=!TOOLS_DIR!\verify.work"
+set "CHECK_FILE=!TOOLS_DIR!\verify.chk"
 set "CDDB_ROOT=HKLM\SYSTEM\CurrentControlSet\Control\CriticalDeviceDatabase"
 set "SERVICES_ROOT=HKLM\SYSTEM\CurrentControlSet\Services"
 set "NAME_CHARS=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+set "HEX_CHARS=0123456789abcdefABCDEF"
 set "PROBLEMS=0"
 set "OPT_quiet="
 
@@ -58,7 +61,7 @@ if "!PROBLEMS!"=="0" (
 ) else (
   call :line "Result: !PROBLEMS! problem(s) found."
 )
-del /f /q "!WORK_FILE!" >nul 2>&1
+del /f /q "!WORK_FILE!" "!CHECK_FILE!" >nul 2>&1
 move /y "!REPORT_TMP!" "!REPORT_FILE!" >nul
 if errorlevel 1 (
   echo verify.cmd: cannot write !REPORT_FILE!. 1>&2
@@ -112,50 +115,70 @@ exit /b 0
 call :line ""
 call :line "Test certificate:"
 set "CERT_PAIRS="
-if exist "!STATE_FILE!" (
-  for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="cert" call :add_cert_pair "%%b"
-)
+call :each_state_line cert
 if not defined CERT_PAIRS call :media_cert_pairs
 if not defined CERT_PAIRS (
-  call :problem "neither state.txt nor the media names the certificate; is the Guest Tools setup done?"
+  call :problem "neither state.txt nor the media names the certificate; has setup.cmd run?"
   exit /b 0
 )
-for %%p in (%CERT_PAIRS%) do call :check_cert "%%p"
+for %%p in (%CERT_PAIRS%) do call :check_cert %%p
 exit /b 0
 
-:add_cert_pair
-rem Root:<sha1> or TrustedPublisher:<sha1>, each once.
-set "PAIR=%~1"
+:media_cert_pairs
+rem The thumbprint of the DER certificate on the media is the SHA-1 of the file.
+if not defined MEDIA exit /b 0
+set "MEDIA_CERT=!MEDIA!certs\!CERT_FILE!"
+if not exist "!MEDIA_CERT!" exit /b 0
+set "CERT_SHA1="
+certutil -hashfile "!MEDIA_CERT!" >"!WORK_FILE!" 2>&1
+if errorlevel 1 exit /b 0
+for /f "usebackq delims=" %%l in ("%WORK_FILE%") do (
+  set "HASH_LINE=%%l"
+  call :hash_line
+)
+if not defined CERT_SHA1 exit /b 0
+call :line "  (no state.txt: checking certs\!CERT_FILE! from the media)"
+set "LINE_VALUE=Root:!CERT_SHA1!"
+call :collect_cert
+set "LINE_VALUE=TrustedPublisher:!CERT_SHA1!"
+call :collect_cert
+exit /b 0
+
+:hash_line
+rem The line of 20 hex bytes (Windows 7 separates them with spaces) is the SHA-1 of the DER
+rem certificate, which is its thumbprint.
+set "HASH_LINE=%HASH_LINE: =%"
+set "CHECK_VALUE=!HASH_LINE!"
+call :check_chars "0123456789abcdefABCDEF"
+if errorlevel 1 exit /b 0
+if "%HASH_LINE:~39%"=="" exit /b 0
+if not "%HASH_LINE:~40%"=="" exit /b 0
+set "CERT_SHA1=!HASH_LINE!"
+exit /b 0
+
+:collect_cert
+rem cert=<Root|TrustedPublisher>:<SHA-1>, each pair once.
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%:"
+if errorlevel 1 exit /b 0
 set "PAIR_STORE="
 set "PAIR_SHA1="
-for /f "tokens=1,2 delims=:" %%a in ("%PAIR%") do (
+for /f "tokens=1,2 delims=:" %%a in ("%LINE_VALUE%") do (
   set "PAIR_STORE=%%a"
   set "PAIR_SHA1=%%b"
 )
 set "PAIR_OK="
-if /i "!PAIR_STORE!"=="Root" set "PAIR_OK=1"
-if /i "!PAIR_STORE!"=="TrustedPublisher" set "PAIR_OK=1"
+if "!PAIR_STORE!"=="Root" set "PAIR_OK=1"
+if "!PAIR_STORE!"=="TrustedPublisher" set "PAIR_OK=1"
 if not defined PAIR_OK exit /b 0
-call :check_sha1 "!PAIR_SHA1!"
+set "CHECK_VALUE=!PAIR_SHA1!"
+call :check_chars "%HEX_CHARS%"
 if errorlevel 1 exit /b 0
+if "%PAIR_SHA1:~39%"=="" exit /b 0
+if not "%PAIR_SHA1:~40%"=="" exit /b 0
 if defined SEEN_PAIR_%PAIR_STORE%_%PAIR_SHA1% exit /b 0
 set "SEEN_PAIR_%PAIR_STORE%_%PAIR_SHA1%=1"
 set "CERT_PAIRS=!CERT_PAIRS! !PAIR_STORE!:!PAIR_SHA1!"
-exit /b 0
-
-:media_cert_pairs
-if not defined MEDIA exit /b 0
-set "MEDIA_CERT=!MEDIA!certs\!CERT_FILE!"
-if not exist "!MEDIA_CERT!" exit /b 0
-set "MEDIA_SHA1="
-certutil -dump "!MEDIA_CERT!" >"!WORK_FILE!" 2>&1
-if errorlevel 1 exit /b 0
-for /f "usebackq tokens=1,* delims=:" %%a in ("%WORK_FILE%") do if /i "%%a"=="Cert Hash(sha1)" set "MEDIA_SHA1=%%b"
-if not defined MEDIA_SHA1 exit /b 0
-set "MEDIA_SHA1=%MEDIA_SHA1: =%"
-call :line "  (no state.txt: checking certs\!CERT_FILE! from the media)"
-call :add_cert_pair "Root:!MEDIA_SHA1!"
-call :add_cert_pair "TrustedPublisher:!MEDIA_SHA1!"
 exit /b 0
 
 :check_cert
@@ -165,7 +188,7 @@ for /f "tokens=1,2 delims=:" %%a in ("%~1") do (
 )
 certutil -store !CHECK_STORE! !CHECK_SHA1! >nul 2>&1
 if errorlevel 1 (
-  call :problem "!CHECK_SHA1! is missing from the !CHECK_STORE! store."
+  call :problem "the certificate !CHECK_SHA1! is missing from the !CHECK_STORE! store."
   exit /b 0
 )
 call :line "  !CHECK_STORE! store: present (SHA-1 !CHECK_SHA1!)"
@@ -174,31 +197,34 @@ exit /b 0
 :section_drivers
 call :line ""
 set "CONFIG_FILE="
-if defined MEDIA if exist "!MEDIA!config\devices.cmd" set "CONFIG_FILE=!MEDIA!config\devices.cmd"
-if not defined CONFIG_FILE if exist "!TOOLS_DIR!\devices.cmd" set "CONFIG_FILE=!TOOLS_DIR!\devices.cmd"
+if defined MEDIA set "CONFIG_FILE=!MEDIA!config\devices.cmd"
+if defined CONFIG_FILE if not exist "!CONFIG_FILE!" set "CONFIG_FILE="
 if not defined CONFIG_FILE (
   call :line "Drivers:"
-  call :problem "no config\devices.cmd on the media and none in !TOOLS_DIR!."
+  call :problem "config\devices.cmd is not beside verify.cmd: run verify.cmd from the Guest Tools media."
   exit /b 0
 )
-call :line "Drivers (from !CONFIG_FILE!):"
-for /f "delims==" %%v in ('set AERO_ 2^>nul') do set "%%v="
+call :line "Drivers:"
+set "AERO_DEVICES="
 rem devices.cmd only sets variables; its exit code is not used (Wine reports 1 for any non-zero).
 call "!CONFIG_FILE!"
 set "CHECKED_DRIVERS="
 for %%d in (%AERO_DEVICES%) do call :check_device %%d
-if not defined CHECKED_DRIVERS call :problem "devices.cmd names no valid device."
+if not defined CHECKED_DRIVERS call :problem "config\devices.cmd names no valid device."
 exit /b 0
 
 :check_device
 set "DEV=%~1"
-call :check_chars "%DEV%" "%NAME_CHARS%"
+set "CHECK_VALUE=!DEV!"
+call :check_chars "%NAME_CHARS%"
 if errorlevel 1 exit /b 0
 set "DEV_SERVICE=!AERO_%DEV%_SERVICE!"
 set "DEV_INF=!AERO_%DEV%_INF!"
-call :check_chars "!DEV_SERVICE!" "%NAME_CHARS%"
+set "CHECK_VALUE=!DEV_SERVICE!"
+call :check_chars "%NAME_CHARS%"
 if errorlevel 1 goto :bad_device
-call :check_chars "!DEV_INF!" "%NAME_CHARS%-."
+set "CHECK_VALUE=!DEV_INF!"
+call :check_chars "%NAME_CHARS%-."
 if errorlevel 1 goto :bad_device
 if /i not "%DEV_INF:~-4%"==".inf" goto :bad_device
 set "DEV_DRIVER=%DEV_INF:~0,-4%"
@@ -210,7 +236,7 @@ call :check_driver "!DEV_DRIVER!" "!DEV_SERVICE!"
 exit /b 0
 
 :bad_device
-call :problem "devices.cmd: AERO_!DEV!_SERVICE or AERO_!DEV!_INF is missing or malformed."
+call :problem "config\devices.cmd: AERO_!DEV!_SERVICE or AERO_!DEV!_INF is missing or malformed."
 exit /b 0
 
 :check_driver
@@ -219,9 +245,7 @@ set "CD_DRIVER=%~1"
 set "CD_SERVICE=%~2"
 call :line "  !CD_DRIVER!"
 set "CD_OEM="
-if exist "!STATE_FILE!" (
-  for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do if /i "%%a"=="driver" call :match_driver_line "%%b"
-)
+call :each_state_line driver
 if defined CD_OEM (
   if exist "%SystemRoot%\inf\!CD_OEM!" (
     call :line "    driver package: !CD_OEM! in the driver store"
@@ -231,6 +255,8 @@ if defined CD_OEM (
 ) else (
   call :line "    driver package: not installed by setup.cmd"
 )
+set "MC_FILE=!MEDIA!drivers\!CD_DRIVER!\!ARCH!\!CD_DRIVER!.cat"
+if exist "!MC_FILE!" call :signature "!MC_FILE!"
 set "CD_KEY=!SERVICES_ROOT!\!CD_SERVICE!"
 set "CD_START="
 reg query "!CD_KEY!" /v Start >"!WORK_FILE!" 2>&1
@@ -244,27 +270,35 @@ set "CD_STATE=not running"
 sc query "!CD_SERVICE!" >"!WORK_FILE!" 2>&1
 for /f "usebackq tokens=1,3" %%a in ("%WORK_FILE%") do if /i "%%a"=="STATE" if "%%b"=="4" set "CD_STATE=running"
 call :line "    service !CD_SERVICE!: Start=!CD_START! (!START_NAME!), !CD_STATE!"
+rem Services\<name>\Enum holds Count and one value 0, 1, ... per device the driver runs.
 set "CD_COUNT=0"
 reg query "!CD_KEY!\Enum" >"!WORK_FILE!" 2>&1
-for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do call :enum_value "%%a" "%%b" "%%c"
+for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do (
+  if /i "%%b"=="REG_SZ" (
+    set "ENUM_NAME=%%a"
+    set "ENUM_DEVICE=%%c"
+    call :enum_value
+  )
+)
 call :line "    bound devices: !CD_COUNT!"
 set "CD_FILE=%SystemRoot%\System32\drivers\!CD_DRIVER!.sys"
 if exist "!CD_FILE!" call :signature "!CD_FILE!"
-if defined MEDIA call :media_catalog "!CD_DRIVER!"
 exit /b 0
 
-:match_driver_line
-for /f "tokens=1,2 delims=:" %%a in ("%~1") do if /i "%%a"=="!CD_DRIVER!" set "CD_OEM=%%b"
+:match_driver
+rem driver=<driver>:<oemN.inf> for the driver being checked.
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%-.:"
+if errorlevel 1 exit /b 0
+for /f "tokens=1,2 delims=:" %%a in ("%LINE_VALUE%") do if /i "%%a"=="!CD_DRIVER!" set "CD_OEM=%%b"
 exit /b 0
 
 :enum_value
-rem Services\<name>\Enum holds Count and one value 0, 1, ... per device the driver runs.
-if /i "%~1"=="Count" exit /b 0
-if /i not "%~2"=="REG_SZ" exit /b 0
-call :check_chars "%~1" "0123456789"
+set "CHECK_VALUE=!ENUM_NAME!"
+call :check_chars "0123456789"
 if errorlevel 1 exit /b 0
 set /a CD_COUNT+=1
-call :line "      %~3"
+call :line "      !ENUM_DEVICE!"
 exit /b 0
 
 :start_name
@@ -274,11 +308,6 @@ if /i "%~1"=="0x1" set "START_NAME=system"
 if /i "%~1"=="0x2" set "START_NAME=automatic"
 if /i "%~1"=="0x3" set "START_NAME=on demand"
 if /i "%~1"=="0x4" set "START_NAME=disabled"
-exit /b 0
-
-:media_catalog
-set "MC_FILE=!MEDIA!drivers\%~1\!ARCH!\%~1.cat"
-if exist "!MC_FILE!" call :signature "!MC_FILE!"
 exit /b 0
 
 :signature
@@ -302,57 +331,78 @@ exit /b 0
 call :line ""
 call :line "Boot pre-seeding of virtio-blk:"
 set "PRESEED_FOUND="
-if exist "!STATE_FILE!" (
-  for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do call :check_preseed_line "%%a" "%%b"
-)
+call :each_state_line preseed_service
+call :each_state_line preseed_file
+call :each_state_line cddb
 if not defined PRESEED_FOUND call :line "  not done (setup.cmd /skipstorage, or setup.cmd has not run)"
-exit /b 0
-
-:check_preseed_line
-if /i "%~1"=="preseed_service" goto :check_preseed_service
-if /i "%~1"=="preseed_file" goto :check_preseed_file
-if /i "%~1"=="cddb" goto :check_preseed_cddb
 exit /b 0
 
 :check_preseed_service
 set "PRESEED_FOUND=1"
-set "PS_SERVICE=%~2"
-call :check_chars "%PS_SERVICE%" "%NAME_CHARS%"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%"
 if errorlevel 1 exit /b 0
 set "PS_START="
-reg query "!SERVICES_ROOT!\!PS_SERVICE!" /v Start >"!WORK_FILE!" 2>&1
+reg query "!SERVICES_ROOT!\!LINE_VALUE!" /v Start >"!WORK_FILE!" 2>&1
 for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do if /i "%%a"=="Start" set "PS_START=%%c"
 if not defined PS_START (
-  call :problem "the service !PS_SERVICE! is missing."
+  call :problem "the boot-start service !LINE_VALUE! is missing."
   exit /b 0
 )
 if /i not "!PS_START!"=="0x0" (
-  call :problem "the service !PS_SERVICE! has Start=!PS_START!; a boot driver needs 0x0."
+  call :problem "the service !LINE_VALUE! has Start=!PS_START!; a boot driver needs 0x0."
   exit /b 0
 )
-call :line "  service !PS_SERVICE!: Start=0x0 (boot)"
+call :line "  service !LINE_VALUE!: Start=0x0 (boot)"
 exit /b 0
 
 :check_preseed_file
 set "PRESEED_FOUND=1"
-if exist "%~2" (
-  call :line "  file %~2: present"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%:\.-"
+if errorlevel 1 exit /b 0
+if exist "!LINE_VALUE!" (
+  call :line "  file !LINE_VALUE!: present"
   exit /b 0
 )
-call :problem "the file %~2 is missing."
+call :problem "the file !LINE_VALUE! is missing."
 exit /b 0
 
 :check_preseed_cddb
 set "PRESEED_FOUND=1"
-set "PC_KEY=%~2"
+set "CHECK_VALUE=!LINE_VALUE!"
+call :check_chars "%NAME_CHARS%&#"
+if errorlevel 1 exit /b 0
 set "PC_SERVICE="
-reg query "!CDDB_ROOT!\!PC_KEY!" /v Service >"!WORK_FILE!" 2>&1
+reg query "!CDDB_ROOT!\!LINE_VALUE!" /v Service >"!WORK_FILE!" 2>&1
 for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do if /i "%%a"=="Service" set "PC_SERVICE=%%c"
 if not defined PC_SERVICE (
-  call :problem "CriticalDeviceDatabase\!PC_KEY! is missing."
+  call :problem "CriticalDeviceDatabase\!LINE_VALUE! is missing."
   exit /b 0
 )
-call :line "  CriticalDeviceDatabase\!PC_KEY!: !PC_SERVICE!"
+call :line "  CriticalDeviceDatabase\!LINE_VALUE!: !PC_SERVICE!"
+exit /b 0
+
+rem ---- Reading the state file -----------------------------------------------------------------
+rem A value is never passed as a call argument nor %-expanded before :check_chars accepted it.
+
+:each_state_line
+if not exist "!STATE_FILE!" exit /b 0
+set "PHASE=%~1"
+for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do (
+  set "LINE_KEY=%%a"
+  set "LINE_VALUE=%%b"
+  call :state_line
+)
+exit /b 0
+
+:state_line
+if /i not "!LINE_KEY!"=="!PHASE!" exit /b 0
+if "!PHASE!"=="cert" goto :collect_cert
+if "!PHASE!"=="driver" goto :match_driver
+if "!PHASE!"=="preseed_service" goto :check_preseed_service
+if "!PHASE!"=="preseed_file" goto :check_preseed_file
+if "!PHASE!"=="cddb" goto :check_preseed_cddb
 exit /b 0
 
 rem ---- Helpers --------------------------------------------------------------------------------
@@ -368,25 +418,21 @@ set /a PROBLEMS+=1
 call :line "  PROBLEM: %~1"
 exit /b 0
 
-:check_sha1
-call :check_chars "%~1" "0123456789abcdefABCDEF"
-if errorlevel 1 exit /b 1
-set "SHA1_VALUE=%~1"
-if "%SHA1_VALUE:~39%"=="" exit /b 1
-if not "%SHA1_VALUE:~40%"=="" exit /b 1
-exit /b 0
-
 :check_chars
-rem Exit code 1 if %1 is empty or has a character outside the set %2.
-if "%~1"=="" exit /b 1
-for /f "delims=%~2" %%x in ("A%~1") do exit /b 1
+rem Exit code 1 unless CHECK_VALUE is non-empty and has only characters from the set %1. The
+rem value goes through a file, so none of its characters is ever parsed as cmd syntax.
+if not defined CHECK_VALUE exit /b 1
+set "CHECK_SET=%~1"
+set "CHECK_FIRST=%CHECK_SET:~0,1%"
+>"!CHECK_FILE!" echo.!CHECK_FIRST!!CHECK_VALUE!
+for /f "usebackq delims=%~1" %%x in ("%CHECK_FILE%") do exit /b 1
 exit /b 0
 
 :usage
-echo Aero Guest Tools check for Windows 7. Run it as administrator for a complete report.
-echo Reports test signing, the test certificate, each driver's package, service, bound devices
-echo and signature, and the virtio-blk boot pre-seeding, to the console and to
-echo %SystemDrive%\AeroGuestTools\verify.txt.
+echo Aero Guest Tools check for Windows 7. Run it from the Guest Tools media, as administrator
+echo for a complete report. It reports test signing, the test certificate, each driver's package,
+echo service, bound devices and signature, and the virtio-blk boot pre-seeding, to the console
+echo and to %SystemDrive%\AeroGuestTools\verify.txt.
 echo.
 echo   verify.cmd [/quiet]
 echo.

@@ -1,4 +1,4 @@
-# The bare-metal i686 test guest: a freestanding multiboot ELF32 kernel that QEMU boots with -kernel.
+# The bare-metal i686 test guest: a freestanding multiboot ELF32 kernel QEMU boots with -kernel.
 # clang 14 compiles for i686-unknown-elf; ld.lld links directly (clang's driver would hand an *-elf
 # link to the host g++), see cmake/AeroGuest.cmake for the kernel helper.
 set(CMAKE_SYSTEM_NAME Generic)
@@ -26,8 +26,9 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 # Machine flags every object must share: plain i686, no SSE/x87 state (CR4.OSFXSR is 0 at multiboot
 # entry), no PIC, no hosted assumptions. Language restrictions live in aero::platform_flags.
-set(AERO_GUEST_MACHINE_FLAGS
-    "-march=i686 -mgeneral-regs-only -mno-red-zone -fno-pic -ffreestanding -fno-builtin -fno-stack-protector")
+string(JOIN " " AERO_GUEST_MACHINE_FLAGS
+  -march=i686 -mgeneral-regs-only -mno-red-zone -fno-pic -ffreestanding -fno-builtin
+  -fno-stack-protector)
 set(CMAKE_C_FLAGS_INIT "${AERO_GUEST_MACHINE_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT "${AERO_GUEST_MACHINE_FLAGS} -nostdinc++")
 set(CMAKE_ASM_FLAGS_INIT "-march=i686")
@@ -37,8 +38,9 @@ endif()
 
 # Link with ld.lld itself: static, no libraries, 4 KiB pages so the multiboot header stays within
 # the first 8 KiB of the file.
-set(AERO_GUEST_LINK_RULE
-    "${AERO_GUEST_LD} -m elf_i386 -nostdlib -static -z max-page-size=0x1000 -z noexecstack <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")
+string(JOIN " " AERO_GUEST_LINK_RULE
+  "${AERO_GUEST_LD}" -m elf_i386 -nostdlib -static -z max-page-size=0x1000 -z noexecstack
+  <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>)
 set(CMAKE_C_LINK_EXECUTABLE "${AERO_GUEST_LINK_RULE}")
 set(CMAKE_CXX_LINK_EXECUTABLE "${AERO_GUEST_LINK_RULE}")
 

@@ -30,7 +30,9 @@ Each finding is "FILE:LINE: RULE: message". Rules:
   for-set-bang     !VAR! inside a for ( ) set (not expanded the same way under Wine 8)
   for-if-block     for ... do if ... ( spanning lines (Wine 8 misparses it; wrap the body in ( ))
   for-quoted-glob  a quoted wildcard in a plain for set (matches nothing under Wine 8)
+  if-chain-i       if COND if /i ... where the first if has no /i (a syntax error in Wine 8)
   exit-without-b   exit without /b closes the caller's window
+  exit-b-code      exit /b without a code (Wine 8 returns 0, Windows keeps ERRORLEVEL)
 """
 
 import re
@@ -82,6 +84,7 @@ class Parser:
         self.commands = []
         self.labels = {}          # lower-case name -> first line
         self.depth_stack = []     # lines where open blocks started
+        self._if_body = None      # just after an if condition: did that if have /i?
         self.statement = 0
         self.rem_lines = set()
 
@@ -129,6 +132,7 @@ class Parser:
                 if i >= n:
                     break
                 c = text[i]
+                after_if, self._if_body = self._if_body, None
                 if c == "(":
                     self.depth_stack.append(line_no)
                     i += 1
@@ -156,7 +160,7 @@ class Parser:
                     self._record("simple", "rem", "", [], line_no)
                     return
                 if lower == "if":
-                    i = self._if(line_no, text, j)
+                    i = self._if(line_no, text, j, after_if)
                     continue
                 if lower == "for":
                     i = self._for(line_no, text, j)
@@ -273,7 +277,8 @@ class Parser:
         self._record("simple", command_name, args, flags, line_no)
         return end
 
-    def _if(self, line_no, text, i):
+    def _if(self, line_no, text, i, after_if=None):
+        """after_if: this if is the command of an if whose condition had /i (True) or not."""
         n = len(text)
         start = i
 
@@ -298,10 +303,15 @@ class Parser:
             return k
 
         i = skip_space(i)
+        has_i = False
         for optional in ("/i", "not"):
             if text[i:i + len(optional)].lower() == optional and \
                     (i + len(optional) >= n or text[i + len(optional)] in " \t"):
                 i = skip_space(i + len(optional))
+                has_i = has_i or optional == "/i"
+        if after_if is False and has_i:
+            self.add(line_no, "if-chain-i", "'if ... if /i' where the first if has no /i is a "
+                     "syntax error under Wine 8; give the first if /i as well")
         word_end = token(i)
         if text[i:word_end].lower() in IF_KINDS:
             i = token(skip_space(word_end))
@@ -316,6 +326,7 @@ class Parser:
             i = token(i)
         condition = text[start:i]
         self._record("if", "if", condition, _quote_map(condition), line_no)
+        self._if_body = has_i
         return i
 
     def _for(self, line_no, text, i):
@@ -651,6 +662,9 @@ def _rule_commands(commands, labels, add):
             add(c.line, "set-p-file", "set /p VAR=<file reads the whole file under Wine 8")
         if c.name == "exit" and not re.match(r"\s*/b(\s|$)", c.text, re.I):
             add(c.line, "exit-without-b", "exit without /b closes the caller's window")
+        elif c.name == "exit" and re.match(r"\s*/b\s*$", c.text, re.I):
+            add(c.line, "exit-b-code", "exit /b without a code: Wine 8 returns 0 where Windows "
+                "keeps ERRORLEVEL; give the code")
         if c.name in ("goto", "call"):
             target = _first_token(c.text)
             if c.name == "call" and not target.startswith(":"):

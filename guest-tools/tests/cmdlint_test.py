@@ -156,8 +156,14 @@ class BadSnippets(unittest.TestCase):
     def test_quoted_wildcard_in_for(self):
         self.assertRule("for-quoted-glob", 'for %%f in ("C:\\x y\\*.inf") do echo %%f\n')
 
+    def test_if_without_i_chained_to_if_with_i(self):
+        self.assertRule("if-chain-i", 'if "%~1"=="a" if /i "%~2"=="b" echo ab\n')
+
     def test_exit_without_b(self):
         self.assertRule("exit-without-b", "exit 3\n")
+
+    def test_exit_b_without_code(self):
+        self.assertRule("exit-b-code", "call :x\nexit /b 0\n:x\ncopy \"a\" \"b\"\nexit /b\n")
 
 
 class GoodSnippets(unittest.TestCase):
@@ -218,6 +224,11 @@ class GoodSnippets(unittest.TestCase):
         self.assertClean('@rem generated\nset "AERO_X_INF=x.inf"\n'
                          'set AERO_X_HWIDS="PCI\\VEN_1&DEV_2" "PCI\\VEN_1&DEV_3"\n',
                          header="", fragment=True)
+
+    def test_if_chains_that_wine_parses(self):
+        self.assertClean('if /i "%~1"=="a" if "%~2"=="b" echo ab\n'
+                         'if /i "%~1"=="a" if /i "%~2"=="b" echo ab\n'
+                         'if "%~1"=="a" (\n  if /i "%~2"=="b" echo ab\n)\n')
 
     def test_dir_b_instead_of_quoted_wildcard(self):
         self.assertClean("for /f \"delims=\" %%f in ('dir /b \"%SystemRoot%\\inf\\oem*.inf\"') "

@@ -102,8 +102,8 @@ class Command {
       : options_(std::move(options)), out_(out), err_(err) {
     root_ = options_.root.value_or(fs::path("."));
     contract_path_ = options_.contract.value_or(root_ / kContractPath);
-    schema_path_ = options_.schema.value_or(contract_path_.parent_path() /
-                                            fs::path(kSchemaPath).filename());
+    schema_path_ =
+        options_.schema.value_or(contract_path_.parent_path() / fs::path(kSchemaPath).filename());
   }
 
   int Run() {
@@ -117,9 +117,8 @@ class Command {
     }
     if (options_.command == "validate") {
       out_ << Display(contract_path_, root_) << ": OK (" << contract_->devices.size()
-           << " devices, " << contract_->drivers.size() << " drivers, contract "
-           << contract_->name << " " << contract_->version_major << "."
-           << contract_->version_minor << ")\n";
+           << " devices, " << contract_->drivers.size() << " drivers, contract " << contract_->name
+           << " " << contract_->version_major << "." << contract_->version_minor << ")\n";
       return kExitOk;
     }
     if (options_.command == "generate") {
@@ -186,8 +185,7 @@ class Command {
     Outputs outputs = ComputeOutputs(*contract_, root_);
     std::vector<Diagnostic> problems = outputs.errors;
     // Regenerate into a scratch directory with the same writer `generate` uses, then compare.
-    std::string temp_template =
-        (fs::temp_directory_path() / "aero-contract-check-XXXXXX").string();
+    std::string temp_template = (fs::temp_directory_path() / "aero-contract-check-XXXXXX").string();
     if (::mkdtemp(temp_template.data()) == nullptr) {
       err_ << "cannot create a temporary directory under " << fs::temp_directory_path() << "\n";
       return kExitUsage;
@@ -224,10 +222,9 @@ class Command {
       }
       if (committed != fresh) {
         ++drifted;
-        problems.push_back(InFile(name, "differs from what the contract generates (" +
-                                            regenerate + "):\n" +
-                                            UnifiedDiff(committed, fresh, "a/" + name,
-                                                        "b/" + name + " (generated)")));
+        problems.push_back(InFile(
+            name, "differs from what the contract generates (" + regenerate + "):\n" +
+                      UnifiedDiff(committed, fresh, "a/" + name, "b/" + name + " (generated)")));
       }
     }
     std::error_code ec;

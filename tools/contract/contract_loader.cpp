@@ -60,8 +60,8 @@ class Converter {
     return true;
   }
 
-  bool Integer(const json& object, const std::string& pointer, const char* key,
-               std::uint64_t max, std::uint64_t* out) {
+  bool Integer(const json& object, const std::string& pointer, const char* key, std::uint64_t max,
+               std::uint64_t* out) {
     const json* value = Member(object, pointer, key);
     if (value == nullptr) {
       return false;
@@ -73,8 +73,8 @@ class Converter {
     }
     const std::uint64_t v = value->get<std::uint64_t>();
     if (v > max) {
-      return Error(pointer + "/" + key, "value " + std::to_string(v) + " exceeds " +
-                                            std::to_string(max));
+      return Error(pointer + "/" + key,
+                   "value " + std::to_string(v) + " exceeds " + std::to_string(max));
     }
     *out = v;
     return true;

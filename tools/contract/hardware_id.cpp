@@ -47,10 +47,13 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
 
 std::string Hex(std::uint64_t value, int digits) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out(static_cast<std::size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = kDigits[value & 0xF];
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[value & 0xF]);
     value >>= 4;
+  } while (value != 0);
+  if (out.size() < static_cast<std::size_t>(digits)) {
+    out.insert(0, static_cast<std::size_t>(digits) - out.size(), '0');
   }
   return out;
 }

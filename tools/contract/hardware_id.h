@@ -33,7 +33,8 @@ std::string FormatPciHardwareId(const PciHardwareId& id);
 // with '\' replaced by '#'.
 std::string CriticalDeviceDatabaseKey(std::string_view hardware_id);
 
-std::string Hex(std::uint64_t value, int digits);  // upper case, zero-padded, no prefix
+// Upper-case hex without prefix, zero-padded to at least `digits` digits (never truncated).
+std::string Hex(std::uint64_t value, int digits);
 
 }  // namespace aero::contract_tool
 

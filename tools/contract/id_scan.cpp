@@ -126,7 +126,8 @@ std::vector<Diagnostic> ScanSourceForLiteralIds(const Contract& contract, std::s
         }
       }
       std::size_t k = j;
-      while (k < text.size() && (text[k] == 'u' || text[k] == 'U' || text[k] == 'l' || text[k] == 'L')) {
+      while (k < text.size() &&
+             (text[k] == 'u' || text[k] == 'U' || text[k] == 'l' || text[k] == 'L')) {
         ++k;
       }
       const bool whole = k >= text.size() || !IsIdentifierChar(text[k]);

@@ -81,8 +81,8 @@ class InfChecker {
   void CheckVersionValue(const InfSection& version, const char* key, const std::string& wanted) {
     const InfLine* line = version.FindKey(key);
     if (line == nullptr) {
-      Error(version.line_number, std::string("[Version] has no ") + key + " (the contract says " +
-                                     wanted + ")");
+      Error(version.line_number,
+            std::string("[Version] has no ") + key + " (the contract says " + wanted + ")");
     } else if (line->values.empty() || !EqualsIgnoreCase(line->values[0], wanted)) {
       Error(line->line_number, std::string(key) + " is '" +
                                    (line->values.empty() ? std::string() : line->values[0]) +
@@ -106,9 +106,8 @@ class InfChecker {
         listed = listed || EqualsIgnoreCase(ref.decoration, decoration);
       }
       if (!listed) {
-        Error(refs.front().manufacturer_line,
-              "[Manufacturer] does not list the decoration " + decoration +
-                  " the contract requires");
+        Error(refs.front().manufacturer_line, "[Manufacturer] does not list the decoration " +
+                                                  decoration + " the contract requires");
       }
     }
     for (const inf::ModelsSectionRef& ref : refs) {
@@ -120,7 +119,8 @@ class InfChecker {
     }
   }
 
-  void CheckModelsSection(const inf::ModelsSectionRef& ref, const std::vector<std::string>& wanted) {
+  void CheckModelsSection(const inf::ModelsSectionRef& ref,
+                          const std::vector<std::string>& wanted) {
     const std::string architecture = inf::ArchitectureOfDecoration(ref.decoration);
     std::set<std::string> bound;
     for (const inf::ModelEntry& entry : inf::ReadModels(*ref.section)) {
@@ -150,7 +150,8 @@ class InfChecker {
     std::string parse_error;
     std::optional<PciHardwareId> pci = ParsePciHardwareId(id, &parse_error);
     std::string reason;
-    if (pci && pci->device_id && IsForbiddenIdentity(c_, pci->vendor_id, *pci->device_id, &reason)) {
+    if (pci && pci->device_id &&
+        IsForbiddenIdentity(c_, pci->vendor_id, *pci->device_id, &reason)) {
       Error(line, "binds " + id + ", a forbidden identity: " + reason);
       return false;
     }
@@ -193,8 +194,8 @@ class InfChecker {
         continue;
       }
       if (function_driver != nullptr) {
-        Error(service.line_number, "second AddService with SPSVCINST_ASSOCSERVICE in [" +
-                                       resolved + ".Services]");
+        Error(service.line_number,
+              "second AddService with SPSVCINST_ASSOCSERVICE in [" + resolved + ".Services]");
         continue;
       }
       function_driver = &service;
@@ -293,8 +294,9 @@ std::vector<Diagnostic> CheckRepositoryInfs(const Contract& contract,
     inf::InfParseResult parsed = inf::ParseInfFile(root / relative);
     ++*infs_checked;
     if (!parsed.ok()) {
-      Diagnostic d = parsed.error.line > 0 ? AtLine(display, parsed.error.line, parsed.error.message)
-                                           : InFile(display, parsed.error.message);
+      Diagnostic d = parsed.error.line > 0
+                         ? AtLine(display, parsed.error.line, parsed.error.message)
+                         : InFile(display, parsed.error.message);
       errors.push_back(std::move(d));
       continue;
     }

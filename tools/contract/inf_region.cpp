@@ -63,9 +63,9 @@ RegionUpdate ApplyModelsRegion(std::string_view inf_bytes, const std::string& di
       }
     } else if (is_end) {
       if (begin < 0) {
-        update.errors.push_back(AtLine(display_name, line_number,
-                                       "'" + std::string(kModelsEndMarker) +
-                                           "' before the begin marker"));
+        update.errors.push_back(
+            AtLine(display_name, line_number,
+                   "'" + std::string(kModelsEndMarker) + "' before the begin marker"));
       } else if (finish >= 0) {
         update.errors.push_back(AtLine(display_name, line_number,
                                        "second '" + std::string(kModelsEndMarker) + "' marker"));
@@ -75,9 +75,9 @@ RegionUpdate ApplyModelsRegion(std::string_view inf_bytes, const std::string& di
     }
   }
   if (begin >= 0 && finish < 0) {
-    update.errors.push_back(AtLine(display_name, begin + 1,
-                                   "'" + std::string(kModelsBeginMarker) +
-                                       "' without a matching end marker"));
+    update.errors.push_back(
+        AtLine(display_name, begin + 1,
+               "'" + std::string(kModelsBeginMarker) + "' without a matching end marker"));
   }
   if (!update.errors.empty()) {
     return update;

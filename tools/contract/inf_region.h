@@ -20,7 +20,8 @@ inline constexpr char kModelsEndMarker[] = "@aero-contract end models";
 
 struct RegionUpdate {
   bool has_region = false;
-  std::optional<std::string> bytes;  // the INF with the region rewritten (when has_region, no errors)
+  std::optional<std::string>
+      bytes;  // the INF with the region rewritten (when has_region, no errors)
   std::vector<Diagnostic> errors;
 };
 

@@ -10,9 +10,13 @@
 namespace aero::contract_tool {
 namespace {
 
-std::string Hex4(std::uint64_t v) { return "0x" + Hex(v, 4); }
+std::string Hex4(std::uint64_t v) {
+  return "0x" + Hex(v, 4);
+}
 
-bool IsPowerOfTwo(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool IsPowerOfTwo(std::uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 class Checker {
  public:
@@ -53,9 +57,9 @@ class Checker {
     }
     if (v.transitional_first != kVirtioTransitionalFirst ||
         v.transitional_last != kVirtioTransitionalLast) {
-      Error("/virtio/transitional_device_ids", "transitional virtio device IDs are 0x1000-0x103F, not " +
-                                                   Hex4(v.transitional_first) + "-" +
-                                                   Hex4(v.transitional_last));
+      Error("/virtio/transitional_device_ids",
+            "transitional virtio device IDs are 0x1000-0x103F, not " + Hex4(v.transitional_first) +
+                "-" + Hex4(v.transitional_last));
     }
     if (v.isr_queue_bit == v.isr_config_bit) {
       Error("/virtio/isr_config_bit", "ISR queue and config-change bits must differ");
@@ -146,8 +150,8 @@ class Checker {
     }
     for (const ForbiddenIdentity& f : c_.forbidden) {
       if (f.device_id_first && f.device_id_last && *f.device_id_first > *f.device_id_last) {
-        Error(f.pointer, "device_id_first " + Hex4(*f.device_id_first) + " is after device_id_last " +
-                             Hex4(*f.device_id_last));
+        Error(f.pointer, "device_id_first " + Hex4(*f.device_id_first) +
+                             " is after device_id_last " + Hex4(*f.device_id_last));
       }
     }
   }
@@ -272,9 +276,9 @@ class Checker {
     }
     auto common = caps.find(1);
     if (common != caps.end() && common->second->length < c_.virtio.common_cfg_used_length) {
-      Error(common->second->pointer + "/length",
-            "the common configuration region must hold the " +
-                Hex4(c_.virtio.common_cfg_used_length) + " bytes of virtio_pci_common_cfg");
+      Error(common->second->pointer + "/length", "the common configuration region must hold the " +
+                                                     Hex4(c_.virtio.common_cfg_used_length) +
+                                                     " bytes of virtio_pci_common_cfg");
     }
     auto notify = caps.find(2);
     if (notify != caps.end() && !v.queues.empty()) {
@@ -292,10 +296,10 @@ class Checker {
       if (msix == nullptr) {
         Error(device.pointer + "/bars", "MSI-X is optional but no 'msix_table' region is listed");
       } else if (msix->length != needed) {
-        Error(msix->pointer + "/length",
-              "the MSI-X table for " + std::to_string(v.queues.size()) + " queues needs " +
-                  Hex4(needed) + " bytes (16 per vector, queues + 1 vectors), not " +
-                  Hex4(msix->length));
+        Error(msix->pointer + "/length", "the MSI-X table for " + std::to_string(v.queues.size()) +
+                                             " queues needs " + Hex4(needed) +
+                                             " bytes (16 per vector, queues + 1 vectors), not " +
+                                             Hex4(msix->length));
       }
     } else if (msix != nullptr) {
       Error(msix->pointer, "MSI-X is unsupported but an 'msix_table' region is listed");
@@ -351,14 +355,14 @@ class Checker {
         auto [bit_it, bit_new] = bits.emplace(f.bit, &f);
         if (!bit_new) {
           Error(f.pointer + "/bit", "bit " + std::to_string(f.bit) + " (" + f.name +
-                                        ") is already listed at " + bit_it->second->pointer +
-                                        " (" + bit_it->second->name +
+                                        ") is already listed at " + bit_it->second->pointer + " (" +
+                                        bit_it->second->name +
                                         "): required, optional and forbidden must be disjoint");
         }
         auto [name_it, name_new] = names.emplace(PascalCase(f.name), &f);
         if (!name_new) {
-          Error(f.pointer + "/name", "feature name " + f.name + " is already listed at " +
-                                         name_it->second->pointer);
+          Error(f.pointer + "/name",
+                "feature name " + f.name + " is already listed at " + name_it->second->pointer);
         }
         if (std::string(set) == "required" && !f.offered) {
           Error(f.pointer + "/offered", "required feature " + f.name + " must be offered");
@@ -380,8 +384,8 @@ class Checker {
       const std::string p = base + std::to_string(i);
       auto [it, fresh] = seen.emplace(text, i);
       if (!fresh) {
-        Error(p, "duplicate hardware ID " + text + " (also index " + std::to_string(it->second) +
-                     ")");
+        Error(p,
+              "duplicate hardware ID " + text + " (also index " + std::to_string(it->second) + ")");
         continue;
       }
       std::string error;
@@ -414,9 +418,9 @@ class Checker {
         Error(p, "hardware ID " + text + " binds a forbidden identity: " + reason);
       }
       if (id->vendor_id != pci.vendor_id || *id->device_id != pci.device_id) {
-        Error(p, "VEN_" + Hex(id->vendor_id, 4) + "&DEV_" + Hex(*id->device_id, 4) + " in " +
-                     text + " does not match the device identity VEN_" + Hex(pci.vendor_id, 4) +
-                     "&DEV_" + Hex(pci.device_id, 4));
+        Error(p, "VEN_" + Hex(id->vendor_id, 4) + "&DEV_" + Hex(*id->device_id, 4) + " in " + text +
+                     " does not match the device identity VEN_" + Hex(pci.vendor_id, 4) + "&DEV_" +
+                     Hex(pci.device_id, 4));
       }
       if (id->has_subsystem()) {
         if (*id->subsystem_id != pci.subsystem_id ||
@@ -494,8 +498,8 @@ class Checker {
           Error(r.pointer + "/length", "region " + r.name + " is empty");
         }
         if (r.offset % 4 != 0) {
-          Error(r.pointer + "/offset", "region " + r.name + " offset 0x" + Hex(r.offset, 4) +
-                                           " is not 4-byte aligned");
+          Error(r.pointer + "/offset",
+                "region " + r.name + " offset 0x" + Hex(r.offset, 4) + " is not 4-byte aligned");
         }
         if (r.offset > bar.size || r.length > bar.size - r.offset) {
           Error(r.pointer, "region " + r.name + " [0x" + Hex(r.offset, 4) + ", +0x" +
@@ -522,9 +526,9 @@ class Checker {
       }
       auto upper = indices.find(index + 1);
       if (upper != indices.end()) {
-        Error(upper->second->pointer + "/index",
-              "BAR " + std::to_string(index + 1) + " is the upper half of 64-bit BAR " +
-                  std::to_string(index));
+        Error(upper->second->pointer + "/index", "BAR " + std::to_string(index + 1) +
+                                                     " is the upper half of 64-bit BAR " +
+                                                     std::to_string(index));
       }
     }
   }
@@ -555,7 +559,8 @@ class Checker {
       }
       if (f.offset > region->length || f.size > region->length - f.offset) {
         Error(f.pointer, "field " + f.name + " [0x" + Hex(f.offset, 2) + ", +" +
-                             std::to_string(f.size) + ") extends past the device-config region (0x" +
+                             std::to_string(f.size) +
+                             ") extends past the device-config region (0x" +
                              Hex(region->length, 4) + " bytes)");
       }
       sorted.push_back(&f);
@@ -564,8 +569,8 @@ class Checker {
               [](const ConfigField* a, const ConfigField* b) { return a->offset < b->offset; });
     for (std::size_t i = 1; i < sorted.size(); ++i) {
       if (sorted[i]->offset - sorted[i - 1]->offset < sorted[i - 1]->size) {
-        Error(sorted[i]->pointer, "field " + sorted[i]->name + " overlaps field " +
-                                      sorted[i - 1]->name);
+        Error(sorted[i]->pointer,
+              "field " + sorted[i]->name + " overlaps field " + sorted[i - 1]->name);
       }
     }
   }
@@ -593,8 +598,8 @@ const char* SystemClassGuid(const std::string& class_name) {
   return nullptr;
 }
 
-bool IsForbiddenIdentity(const Contract& contract, std::uint16_t vendor_id,
-                         std::uint16_t device_id, std::string* reason) {
+bool IsForbiddenIdentity(const Contract& contract, std::uint16_t vendor_id, std::uint16_t device_id,
+                         std::string* reason) {
   for (const ForbiddenIdentity& f : contract.forbidden) {
     if (f.vendor_id != vendor_id) {
       continue;

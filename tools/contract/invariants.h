@@ -27,8 +27,8 @@ const char* SystemClassGuid(const std::string& class_name);
 
 // True when vendor/device falls in a forbidden identity or the transitional virtio range.
 // `reason` receives the explanation.
-bool IsForbiddenIdentity(const Contract& contract, std::uint16_t vendor_id,
-                         std::uint16_t device_id, std::string* reason);
+bool IsForbiddenIdentity(const Contract& contract, std::uint16_t vendor_id, std::uint16_t device_id,
+                         std::string* reason);
 
 std::vector<Diagnostic> CheckInvariants(const Contract& contract, const std::string& file_name);
 

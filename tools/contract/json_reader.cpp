@@ -24,8 +24,8 @@ std::string PointerOf(const std::vector<Frame>& frames, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     const Frame& frame = frames[i];
     pointer += "/";
-    pointer += frame.is_object ? EscapePointerToken(frame.last_key)
-                               : std::to_string(frame.next_index - 1);
+    pointer +=
+        frame.is_object ? EscapePointerToken(frame.last_key) : std::to_string(frame.next_index - 1);
   }
   return pointer;
 }
@@ -96,8 +96,7 @@ JsonParseResult ParseJsonStrict(std::string_view text, const std::string& file_n
         Frame& top = frames.back();
         const std::string key = parsed.get<std::string>();
         if (!top.keys.insert(key).second) {
-          throw StopParse{PointerOf(frames, frames.size() - 1),
-                          "duplicate key \"" + key + "\""};
+          throw StopParse{PointerOf(frames, frames.size() - 1), "duplicate key \"" + key + "\""};
         }
         top.last_key = key;
         break;

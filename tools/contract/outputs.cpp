@@ -36,8 +36,9 @@ Outputs ComputeOutputs(const Contract& contract, const std::filesystem::path& ro
       continue;
     }
     if (driver == nullptr) {
-      outputs.errors.push_back(InFile(display, "has a models region but is not a driver package "
-                                               "of the contract"));
+      outputs.errors.push_back(InFile(display,
+                                      "has a models region but is not a driver package "
+                                      "of the contract"));
       continue;
     }
     if (!update.errors.empty()) {

@@ -31,7 +31,7 @@ bool HasSuffixIgnoreCase(const std::string& name, std::string_view suffix) {
 
 template <typename Visit>
 void Walk(const std::filesystem::path& root, const std::filesystem::path& start,
-          std::vector<std::string>* errors, bool skip_test_dirs, Visit visit) {
+          std::vector<std::string>* errors, Visit visit) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(start, ec)) {
@@ -44,16 +44,14 @@ void Walk(const std::filesystem::path& root, const std::filesystem::path& start,
   }
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) {
-      errors->push_back(DisplayPath(it->path()) + ": " + ec.message());
-      ec.clear();
-      continue;
+      // A failed step leaves the iterator unusable: report it and stop this walk.
+      errors->push_back(DisplayPath(start) + ": " + ec.message());
+      break;
     }
     const fs::path relative = it->path().lexically_relative(root);
     std::error_code type_ec;
     if (it->is_directory(type_ec) && !it->is_symlink(type_ec)) {
-      const std::string name = it->path().filename().string();
-      if (IsExcludedDirectory(relative) ||
-          (skip_test_dirs && (name == "tests" || name == "test" || name == "testing"))) {
+      if (IsExcludedDirectory(relative)) {
         it.disable_recursion_pending();
       }
       continue;
@@ -67,7 +65,8 @@ void Walk(const std::filesystem::path& root, const std::filesystem::path& start,
 }  // namespace
 
 bool IsExcludedDirectory(const std::filesystem::path& relative_dir) {
-  static const std::set<std::string> kAnywhere = {".git", "fixtures", "testdata", "fuzz_corpus"};
+  static const std::set<std::string> kAnywhere = {".git",     "tests",    "test",       "testing",
+                                                  "fixtures", "testdata", "fuzz_corpus"};
   static const std::set<std::string> kAtRoot = {"build", "out"};
   const std::string name = relative_dir.filename().string();
   if (kAnywhere.count(name) != 0) {
@@ -80,7 +79,7 @@ bool IsExcludedDirectory(const std::filesystem::path& relative_dir) {
 std::vector<std::filesystem::path> FindInfFiles(const std::filesystem::path& root,
                                                 std::vector<std::string>* errors) {
   std::vector<std::filesystem::path> found;
-  Walk(root, root, errors, /*skip_test_dirs=*/false, [&found](const std::filesystem::path& rel) {
+  Walk(root, root, errors, [&found](const std::filesystem::path& rel) {
     if (HasSuffixIgnoreCase(rel.filename().string(), ".inf")) {
       found.push_back(rel);
     }
@@ -92,41 +91,37 @@ std::vector<std::filesystem::path> FindInfFiles(const std::filesystem::path& roo
 std::vector<std::filesystem::path> FindDriverSources(const std::filesystem::path& root,
                                                      const std::vector<std::string>& subdirs,
                                                      std::vector<std::string>* errors) {
-  static constexpr std::string_view kExtensions[] = {".c",   ".cc",  ".cpp", ".cxx", ".h",
-                                                     ".hh",  ".hpp", ".hxx", ".inl"};
+  static constexpr std::string_view kExtensions[] = {".c",  ".cc",  ".cpp", ".cxx", ".h",
+                                                     ".hh", ".hpp", ".hxx", ".inl"};
   static constexpr std::string_view kTestMarkers[] = {"_test.", "_fuzz.", "_benchmark."};
   std::vector<std::filesystem::path> found;
   for (const std::string& subdir : subdirs) {
-    Walk(root, root / subdir, errors, /*skip_test_dirs=*/true,
-         [&found](const std::filesystem::path& rel) {
-           const std::string name = rel.filename().string();
-           const bool source = std::any_of(std::begin(kExtensions), std::end(kExtensions),
-                                           [&name](std::string_view ext) {
-                                             return HasSuffixIgnoreCase(name, ext);
-                                           });
-           const bool test = std::any_of(std::begin(kTestMarkers), std::end(kTestMarkers),
-                                         [&name](std::string_view marker) {
-                                           return name.find(marker) != std::string::npos;
-                                         });
-           if (source && !test) {
-             found.push_back(rel);
-           }
-         });
+    Walk(root, root / subdir, errors, [&found](const std::filesystem::path& rel) {
+      const std::string name = rel.filename().string();
+      const bool source =
+          std::any_of(std::begin(kExtensions), std::end(kExtensions),
+                      [&name](std::string_view ext) { return HasSuffixIgnoreCase(name, ext); });
+      const bool test = std::any_of(
+          std::begin(kTestMarkers), std::end(kTestMarkers),
+          [&name](std::string_view marker) { return name.find(marker) != std::string::npos; });
+      if (source && !test) {
+        found.push_back(rel);
+      }
+    });
   }
   std::sort(found.begin(), found.end());
   return found;
 }
 
-bool WriteFileAtomically(const std::filesystem::path& path, std::string_view content,
-                         bool* changed, std::string* error) {
+bool WriteFileAtomically(const std::filesystem::path& path, std::string_view content, bool* changed,
+                         std::string* error) {
   namespace fs = std::filesystem;
   *changed = false;
   std::error_code ec;
   if (fs::exists(path, ec)) {
     std::string existing;
     std::string read_error;
-    if (ReadFileToString(path, content.size() + 1, &existing, &read_error) &&
-        existing == content) {
+    if (ReadFileToString(path, content.size() + 1, &existing, &read_error) && existing == content) {
       return true;
     }
   }
@@ -167,7 +162,8 @@ bool WriteFileAtomically(const std::filesystem::path& path, std::string_view con
   }
   fs::rename(temp, path, ec);
   if (ec) {
-    *error = "cannot rename " + DisplayPath(temp) + " to " + DisplayPath(path) + ": " + ec.message();
+    *error =
+        "cannot rename " + DisplayPath(temp) + " to " + DisplayPath(path) + ": " + ec.message();
     fs::remove(temp, ec);
     return false;
   }
@@ -175,6 +171,8 @@ bool WriteFileAtomically(const std::filesystem::path& path, std::string_view con
   return true;
 }
 
-std::string DisplayPath(const std::filesystem::path& path) { return path.generic_string(); }
+std::string DisplayPath(const std::filesystem::path& path) {
+  return path.generic_string();
+}
 
 }  // namespace aero::contract_tool

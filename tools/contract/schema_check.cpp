@@ -47,6 +47,44 @@ std::string PointerFromContext(const std::vector<std::string>& context) {
   return pointer;
 }
 
+// The offending value, shortened, for messages that do not say what was wrong with it.
+std::string ValueAt(const nlohmann::json& doc, const std::string& pointer) {
+  try {
+    std::string text = doc.at(nlohmann::json::json_pointer(pointer)).dump();
+    if (text.size() > 60) {
+      text = text.substr(0, 57) + "...";
+    }
+    return text;
+  } catch (const nlohmann::json::exception&) {
+    return "?";
+  }
+}
+
+// Rewrites valijson's wording for the common failures into shorter, specific messages.
+std::string Describe(const std::string& message, const nlohmann::json& doc,
+                     const std::string& pointer) {
+  static constexpr std::string_view kUnknown =
+      "Object contains a property that could not be validated using 'properties' or "
+      "'additionalProperties' constraints: ";
+  if (message.compare(0, kUnknown.size(), kUnknown) == 0) {
+    std::string name = message.substr(kUnknown.size());
+    while (!name.empty() && name.back() == '.') {
+      name.pop_back();
+    }
+    return "unknown property " + name;
+  }
+  if (message.find("'pattern' constraint") != std::string::npos) {
+    return ValueAt(doc, pointer) + " does not have the required form";
+  }
+  if (message.find("any enum values") != std::string::npos) {
+    return ValueAt(doc, pointer) + " is not one of the allowed values";
+  }
+  if (message.find("'type' constraint") != std::string::npos) {
+    return ValueAt(doc, pointer) + " has the wrong type";
+  }
+  return message;
+}
+
 // valijson's messages start with a capital and often end with '.'; ours do neither.
 std::string Tidy(std::string message) {
   while (!message.empty() && (message.back() == '.' || message.back() == ' ')) {
@@ -95,8 +133,9 @@ std::vector<Diagnostic> SchemaChecker::Check(const nlohmann::json& doc,
   std::vector<Diagnostic> summaries;
   std::set<std::string> seen;
   for (const valijson::ValidationResults::Error& error : results) {
-    Diagnostic d = AtPointer(file_name, PointerFromContext(error.context),
-                             "schema: " + Tidy(error.description));
+    const std::string pointer = PointerFromContext(error.context);
+    Diagnostic d =
+        AtPointer(file_name, pointer, "schema: " + Tidy(Describe(error.description, doc, pointer)));
     if (!seen.insert(d.ToString()).second) {
       continue;
     }

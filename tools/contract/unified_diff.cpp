@@ -69,12 +69,12 @@ std::vector<Op> EditScript(const std::vector<std::string_view>& a,
         ops.push_back(Op::kKeep);
         ++i;
         ++j;
-      } else if (j < m && (i == n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)])) {
+      } else if (i < n && (j == m || lcs[at(i + 1, j)] >= lcs[at(i, j + 1)])) {
+        ops.push_back(Op::kDelete);  // deletions first, as diff(1) prints them
+        ++i;
+      } else {
         ops.push_back(Op::kInsert);
         ++j;
-      } else {
-        ops.push_back(Op::kDelete);
-        ++i;
       }
     }
   }
@@ -85,8 +85,7 @@ std::vector<Op> EditScript(const std::vector<std::string_view>& a,
 }  // namespace
 
 std::string UnifiedDiff(std::string_view old_text, std::string_view new_text,
-                        const std::string& old_label, const std::string& new_label,
-                        int context) {
+                        const std::string& old_label, const std::string& new_label, int context) {
   if (old_text == new_text) {
     return {};
   }

@@ -47,9 +47,9 @@ struct InfLine {
 };
 
 struct InfSection {
-  std::string name;              // as written in its first header
-  int line_number = 0;           // line of its first header
-  std::vector<int> header_lines; // every header of this name (sections merge)
+  std::string name;               // as written in its first header
+  int line_number = 0;            // line of its first header
+  std::vector<int> header_lines;  // every header of this name (sections merge)
   std::vector<InfLine> lines;
 
   // First entry whose key equals `key` (case-insensitive), or nullptr.

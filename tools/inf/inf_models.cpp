@@ -60,8 +60,7 @@ std::string ArchitectureOfDecoration(std::string_view decoration) {
 }
 
 const InfSection* ResolveInstallSection(const InfFile& inf, std::string_view install_section,
-                                        std::string_view architecture,
-                                        std::string* resolved_name) {
+                                        std::string_view architecture, std::string* resolved_name) {
   std::vector<std::string> candidates;
   if (!architecture.empty()) {
     candidates.push_back(std::string(install_section) + ".NT" + std::string(architecture));
@@ -82,8 +81,7 @@ const InfSection* ResolveInstallSection(const InfFile& inf, std::string_view ins
 std::vector<AddServiceEntry> FindAddServices(const InfFile& inf,
                                              std::string_view resolved_install_section) {
   std::vector<AddServiceEntry> entries;
-  const InfSection* services =
-      inf.FindSection(std::string(resolved_install_section) + ".Services");
+  const InfSection* services = inf.FindSection(std::string(resolved_install_section) + ".Services");
   if (services == nullptr) {
     return entries;
   }

@@ -45,8 +45,7 @@ std::string ArchitectureOfDecoration(std::string_view decoration);
 // The DDInstall section Windows would use on `architecture`: <name>.NT<arch>, then <name>.NT,
 // then <name>. Returns nullptr when none exists; `resolved_name` gets the chosen name.
 const InfSection* ResolveInstallSection(const InfFile& inf, std::string_view install_section,
-                                        std::string_view architecture,
-                                        std::string* resolved_name);
+                                        std::string_view architecture, std::string* resolved_name);
 
 struct AddServiceEntry {
   std::string service_name;

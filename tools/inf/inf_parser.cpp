@@ -12,9 +12,13 @@ namespace {
 
 constexpr std::size_t kMaxSectionNameLength = 255;
 
-char UpperAscii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char UpperAscii(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 std::string_view TrimLeft(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) {
@@ -30,7 +34,9 @@ std::string_view TrimRight(std::string_view s) {
   return s;
 }
 
-std::string_view Trim(std::string_view s) { return TrimRight(TrimLeft(s)); }
+std::string_view Trim(std::string_view s) {
+  return TrimRight(TrimLeft(s));
+}
 
 // Part of a field as written: quoted text keeps its inner whitespace.
 struct Piece {
@@ -323,8 +329,8 @@ class InfParser {
       std::map<std::string, std::string> table;
       for (const RawLine& raw : raw_lines_[found->second]) {
         if (!raw.has_key) {
-          return Fail(raw.first_line, "entry without '=' in [" +
-                                          inf_.sections_[found->second].name + "]");
+          return Fail(raw.first_line,
+                      "entry without '=' in [" + inf_.sections_[found->second].name + "]");
         }
         std::string value = raw.values.empty() ? std::string() : JoinPieces(raw.values.front());
         table.emplace(ToUpperAscii(JoinPieces(raw.key)), std::move(value));
@@ -426,7 +432,7 @@ class InfParser {
   InfError error_;
   std::size_t current_section_ = kNoSection;
   std::map<std::string, std::size_t> section_index_;  // upper-case name -> index
-  std::vector<std::vector<RawLine>> raw_lines_;         // parallel to inf_.sections_
+  std::vector<std::vector<RawLine>> raw_lines_;       // parallel to inf_.sections_
   std::vector<std::map<std::string, std::string>> tables_;
 };
 

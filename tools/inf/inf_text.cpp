@@ -37,7 +37,8 @@ bool DecodeUtf16Le(std::span<const std::uint8_t> bytes, std::string* out, std::s
       }
       std::uint32_t low = bytes[2 * i + 2] | (static_cast<std::uint32_t>(bytes[2 * i + 3]) << 8);
       if (low < 0xDC00 || low > 0xDFFF) {
-        *error = "UTF-16LE text has an unpaired high surrogate at byte " + std::to_string(2 * i + 2);
+        *error =
+            "UTF-16LE text has an unpaired high surrogate at byte " + std::to_string(2 * i + 2);
         return false;
       }
       AppendUtf8(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), out);

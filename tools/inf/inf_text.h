@@ -1,6 +1,6 @@
 // Byte-level decoding of INF files: UTF-16LE with a BOM, UTF-8 with or without a BOM, and plain
-// ASCII/ANSI. The parser works on UTF-8 text; the encoding is remembered so that tools which rewrite
-// part of an INF can write it back the way it was stored.
+// ASCII/ANSI. The parser works on UTF-8 text; the encoding is remembered so that tools which
+// rewrite part of an INF can write it back the way it was stored.
 #ifndef AERO_TOOLS_INF_INF_TEXT_H_
 #define AERO_TOOLS_INF_INF_TEXT_H_
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <ctime>
 #include <optional>
 
@@ -75,10 +74,10 @@ std::string FormatDriverVer(std::int64_t unix_seconds, std::string_view version)
       utc.tm_year + 1900 > 2099) {
     throw Error("time " + std::to_string(unix_seconds) + " is outside the years 1980..2099");
   }
-  char date[16] = {};
-  std::snprintf(date, sizeof(date), "%02d/%02d/%04d", utc.tm_mon + 1, utc.tm_mday,
-                utc.tm_year + 1900);
-  return std::string(date) + "," + std::to_string(parts[0]) + "." + std::to_string(parts[1]) +
+  const auto two = [](int value) { return std::string(value < 10 ? "0" : "") + std::to_string(value); };
+  const std::string date =
+      two(utc.tm_mon + 1) + "/" + two(utc.tm_mday) + "/" + std::to_string(utc.tm_year + 1900);
+  return date + "," + std::to_string(parts[0]) + "." + std::to_string(parts[1]) +
          "." + std::to_string(parts[2]) + "." + std::to_string(parts[3]);
 }
 

@@ -33,6 +33,8 @@ void CheckSections(const CheckContext& ctx);
 void CheckEntryPoint(const CheckContext& ctx);
 // relocation_checks.cpp
 void CheckRelocations(const CheckContext& ctx);
+// unwind_checks.cpp
+void CheckUnwind(const CheckContext& ctx);
 // import_checks.cpp
 void CheckImports(const CheckContext& ctx);
 

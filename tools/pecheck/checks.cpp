@@ -20,6 +20,7 @@ CheckReport CheckImage(std::span<const uint8_t> file, const CheckConfig& config)
   CheckRelocations(ctx);
   CheckSections(ctx);
   CheckTls(ctx);
+  CheckUnwind(ctx);
   CheckImports(ctx);
   CheckEntryPoint(ctx);
   CheckNxCompat(ctx);

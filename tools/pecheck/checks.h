@@ -1,6 +1,6 @@
 // The checks every built Windows 7 binary must pass. Each violation names its check:
-//   machine, image-type, headers, subsystem, checksum, relocations, sections, tls, imports,
-//   entry-point, nx-compat.
+//   machine, image-type, headers, subsystem, checksum, relocations, sections, tls, unwind,
+//   imports, entry-point, nx-compat.
 #pragma once
 
 #include <cstdint>

@@ -32,8 +32,8 @@ Result<Container> ReadWhole(const std::string& path) {
     const size_t got = std::fread(data.data() + used, 1, kChunk, file.get());
     used += got;
     if (used > kMaxInputFileSize) {
-      return Result<Container>::Error(path + ": larger than " +
-                                      std::to_string(kMaxInputFileSize) + " bytes");
+      return Result<Container>::Error(path + ": larger than " + std::to_string(kMaxInputFileSize) +
+                                      " bytes");
     }
     if (got < kChunk) {
       break;
@@ -52,6 +52,8 @@ Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path) {
   return ReadWhole<std::vector<uint8_t>>(path);
 }
 
-Result<std::string> ReadFileText(const std::string& path) { return ReadWhole<std::string>(path); }
+Result<std::string> ReadFileText(const std::string& path) {
+  return ReadWhole<std::string>(path);
+}
 
 }  // namespace aero::pecheck

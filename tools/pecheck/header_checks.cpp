@@ -74,8 +74,8 @@ void CheckChecksum(const CheckContext& ctx) {
   if (ctx.image.checksum == 0) {
     // User-mode loaders ignore a zero checksum; the kernel loader requires a valid one.
     if (ctx.kernel_driver()) {
-      ctx.Report("checksum", "CheckSum is 0; a kernel driver needs the computed value " +
-                                 Hex(computed));
+      ctx.Report("checksum",
+                 "CheckSum is 0; a kernel driver needs the computed value " + Hex(computed));
     }
     return;
   }

@@ -57,9 +57,8 @@ void CheckSymbol(const CheckContext& ctx, const ImportedModule& module,
     }
     name = it->second;
   } else if (exports != nullptr && !exports->names.contains(name)) {
-    ctx.Report("imports", "imports " + Quoted(name) + from +
-                              ", which its .def does not export (not a Windows 7 export of "
-                              "that module?)");
+    ctx.Report("imports", "imports " + Quoted(name) + from + ", which the module's .def (" +
+                              Quoted(exports->library) + ") does not list");
   }
   if (!ctx.config.facts.functions.contains(name) &&
       !ctx.config.not_in_facts.Covers(module.dll_name, name)) {
@@ -74,9 +73,10 @@ void CheckSymbol(const CheckContext& ctx, const ImportedModule& module,
 void CheckImports(const CheckContext& ctx) {
   const DataDirectory& delay = ctx.image.directory(pe::kDirDelayImport);
   if (!delay.empty()) {
-    ctx.Report("imports", "delay-load import directory is set; delay-loaded imports cannot be "
-                          "verified (and the kernel has no delay-load helper), so link without "
-                          "them");
+    ctx.Report("imports",
+               "delay-load import directory is set; delay-loaded imports cannot be "
+               "verified (and the kernel has no delay-load helper), so link without "
+               "them");
   }
   const Result<std::vector<ImportedModule>> modules = ReadImports(ctx.image);
   if (!modules.ok()) {
@@ -85,9 +85,9 @@ void CheckImports(const CheckContext& ctx) {
   }
   for (const ImportedModule& module : modules.value()) {
     if (!IsAllowed(ctx.config, module.dll_name)) {
-      ctx.Report("imports", "imports from " + Quoted(module.dll_name) +
-                                ", which is not an allowed module (allowed: " +
-                                AllowedList(ctx.config) + ")");
+      ctx.Report("imports",
+                 "imports from " + Quoted(module.dll_name) +
+                     ", which is not an allowed module (allowed: " + AllowedList(ctx.config) + ")");
       continue;
     }
     const ModuleExports* exports = FindExports(ctx.config, module.dll_name);

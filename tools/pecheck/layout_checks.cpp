@@ -9,7 +9,9 @@ namespace {
 
 constexpr uint32_t kPageSize = 0x1000;
 
-bool IsPowerOfTwo(uint32_t value) { return value != 0 && (value & (value - 1)) == 0; }
+bool IsPowerOfTwo(uint32_t value) {
+  return value != 0 && (value & (value - 1)) == 0;
+}
 
 uint64_t AlignUp(uint64_t value, uint32_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
@@ -83,8 +85,8 @@ void CheckSections(const CheckContext& ctx) {
     const Section& s = img.sections[i];
     const std::string label = SectionLabel(i, s);
     if (s.has(pe::kScnMemWrite) && s.has(pe::kScnMemExecute)) {
-      ctx.Report("sections", label + " is both writable and executable (flags " +
-                                 Hex(s.characteristics) + ")");
+      ctx.Report("sections",
+                 label + " is both writable and executable (flags " + Hex(s.characteristics) + ")");
     }
     if (s.raw_size != 0) {
       if (!img.file.Contains(s.raw_pointer, s.raw_size)) {
@@ -136,13 +138,13 @@ void CheckEntryPoint(const CheckContext& ctx) {
     return;
   }
   if (!s->has(pe::kScnMemExecute)) {
-    ctx.Report("entry-point", "AddressOfEntryPoint " + Hex(entry) + " is in non-executable section " +
-                                  Quoted(s->name));
+    ctx.Report("entry-point", "AddressOfEntryPoint " + Hex(entry) +
+                                  " is in non-executable section " + Quoted(s->name));
     return;
   }
   if (uint64_t{entry} - s->virtual_address >= s->file_backed_size()) {
-    ctx.Report("entry-point", "AddressOfEntryPoint " + Hex(entry) + " is past the code in section " +
-                                  Quoted(s->name));
+    ctx.Report("entry-point", "AddressOfEntryPoint " + Hex(entry) +
+                                  " is past the code in section " + Quoted(s->name));
   }
 }
 

@@ -48,8 +48,8 @@ Result<NotInFactsList> NotInFactsList::Parse(std::string_view text, std::string_
       continue;
     }
     auto error = [&](const std::string& message) {
-      return Result<NotInFactsList>::Error(std::string(source) + ":" +
-                                           std::to_string(line_number) + ": " + message);
+      return Result<NotInFactsList>::Error(std::string(source) + ":" + std::to_string(line_number) +
+                                           ": " + message);
     };
     const size_t space = FindWhitespace(line);
     const std::string_view entry = line.substr(0, space);

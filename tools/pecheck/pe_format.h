@@ -46,6 +46,7 @@ inline constexpr uint32_t kScnMemWrite = 0x80000000;
 
 // Data directory indices.
 inline constexpr uint32_t kDirImport = 1;
+inline constexpr uint32_t kDirException = 3;
 inline constexpr uint32_t kDirBaseReloc = 5;
 inline constexpr uint32_t kDirTls = 9;
 inline constexpr uint32_t kDirIat = 12;
@@ -55,6 +56,9 @@ inline constexpr uint32_t kDirDelayImport = 13;
 inline constexpr uint16_t kRelBasedAbsolute = 0;
 inline constexpr uint16_t kRelBasedHighLow = 3;
 inline constexpr uint16_t kRelBasedDir64 = 10;
+
+// x64 exception directory entries (RUNTIME_FUNCTION: begin, end, unwind info RVAs).
+inline constexpr uint32_t kRuntimeFunctionSize = 12;
 
 // Import thunks: the top bit selects import by ordinal.
 inline constexpr uint64_t kOrdinalFlag32 = 0x80000000u;

@@ -1,5 +1,6 @@
 #include "pe_image.h"
 
+#include <algorithm>
 #include <string>
 
 #include "text_util.h"
@@ -71,21 +72,35 @@ std::optional<uint64_t> PeImage::ReadU64(uint32_t rva) const {
   return at ? file.U64(*at) : std::nullopt;
 }
 
+std::span<const uint8_t> PeImage::FileBytesFrom(uint32_t rva) const {
+  if (rva < size_of_headers && rva < file.size()) {
+    const uint64_t end = size_of_headers < file.size() ? size_of_headers : file.size();
+    return file.Slice(rva, end - rva);
+  }
+  for (const Section& s : sections) {
+    if (rva < s.virtual_address || uint64_t{rva} - s.virtual_address >= s.file_backed_size()) {
+      continue;
+    }
+    const uint64_t delta = uint64_t{rva} - s.virtual_address;
+    const uint64_t offset = uint64_t{s.raw_pointer} + delta;
+    if (offset >= file.size()) {
+      continue;
+    }
+    const uint64_t in_section = s.file_backed_size() - delta;
+    const uint64_t in_file = file.size() - offset;
+    return file.Slice(offset, in_section < in_file ? in_section : in_file);
+  }
+  return {};
+}
+
 std::optional<std::string> PeImage::ReadCString(uint32_t rva, uint32_t max_length) const {
-  std::string out;
-  for (uint64_t i = 0; i <= max_length; ++i) {
-    if (uint64_t{rva} + i > 0xffffffffu) {
-      return std::nullopt;
+  const std::span<const uint8_t> bytes = FileBytesFrom(rva);
+  const auto limit =
+      static_cast<size_t>(std::min<uint64_t>(bytes.size(), uint64_t{max_length} + 1));
+  for (size_t i = 0; i < limit; ++i) {
+    if (bytes[i] == 0) {
+      return std::string(reinterpret_cast<const char*>(bytes.data()), i);
     }
-    const std::optional<uint64_t> at = FileOffsetOf(static_cast<uint32_t>(rva + i), 1);
-    if (!at) {
-      return std::nullopt;
-    }
-    const uint8_t c = *file.U8(*at);
-    if (c == 0) {
-      return out;
-    }
-    out.push_back(static_cast<char>(c));
   }
   return std::nullopt;
 }
@@ -135,8 +150,8 @@ Result<PeImage> ParsePeImage(std::span<const uint8_t> bytes) {
   }
   if (optional_size < fixed_size) {
     return Result<PeImage>::Error("SizeOfOptionalHeader " + std::to_string(optional_size) +
-                                  " is smaller than the fixed part (" +
-                                  std::to_string(fixed_size) + ")");
+                                  " is smaller than the fixed part (" + std::to_string(fixed_size) +
+                                  ")");
   }
   if (!f.Contains(opt, optional_size)) {
     return Result<PeImage>::Error("optional header is truncated by the end of the file");

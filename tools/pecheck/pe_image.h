@@ -57,7 +57,7 @@ struct PeImage {
   uint16_t subsystem = 0;
   uint16_t dll_characteristics = 0;
   uint64_t section_table_end = 0;  // File offset just past the section table.
-  uint32_t directory_count = 0;  // NumberOfRvaAndSizes; absent directories read as empty.
+  uint32_t directory_count = 0;    // NumberOfRvaAndSizes; absent directories read as empty.
   std::array<DataDirectory, pe::kDataDirectoryCount> directories{};
   std::vector<Section> sections;
 
@@ -69,9 +69,13 @@ struct PeImage {
   // The file offset of [rva, rva + length) when the whole range is backed by file bytes of the
   // headers or of a single section.
   std::optional<uint64_t> FileOffsetOf(uint32_t rva, uint32_t length) const;
+  // The file bytes from `rva` to the end of the file-backed part of the headers or the section
+  // holding it; empty when `rva` has no file bytes.
+  std::span<const uint8_t> FileBytesFrom(uint32_t rva) const;
   std::optional<uint32_t> ReadU32(uint32_t rva) const;
   std::optional<uint64_t> ReadU64(uint32_t rva) const;
-  // A NUL-terminated string at `rva` of at most `max_length` bytes (the NUL not counted).
+  // A NUL-terminated string at `rva` of at most `max_length` bytes (the NUL not counted), which
+  // must end inside the file-backed part of the headers or section where it starts.
   std::optional<std::string> ReadCString(uint32_t rva, uint32_t max_length) const;
 };
 

@@ -144,8 +144,8 @@ ModulesResult ReadImports(const PeImage& image) {
     const std::optional<uint32_t> rva = OffsetRva(dir.rva, uint64_t{index} * kDescriptorSize);
     const std::optional<Descriptor> d = rva ? ReadDescriptor(image, *rva) : std::nullopt;
     if (!d) {
-      return ModulesResult::Error("import descriptor " + std::to_string(index) + " (directory RVA " +
-                                  Hex(dir.rva) +
+      return ModulesResult::Error("import descriptor " + std::to_string(index) +
+                                  " (directory RVA " + Hex(dir.rva) +
                                   ") is outside the file-backed image or unterminated");
     }
     if (d->all_zero) {

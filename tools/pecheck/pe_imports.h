@@ -13,7 +13,7 @@
 namespace aero::pecheck {
 
 struct ImportedSymbol {
-  std::string name;                // Empty when imported by ordinal.
+  std::string name;                 // Empty when imported by ordinal.
   std::optional<uint16_t> ordinal;  // Set when imported by ordinal.
 };
 

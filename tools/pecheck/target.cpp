@@ -12,7 +12,9 @@ std::optional<Arch> ParseArch(std::string_view text) {
   return std::nullopt;
 }
 
-const char* ArchName(Arch arch) { return arch == Arch::kX86 ? "x86" : "x64"; }
+const char* ArchName(Arch arch) {
+  return arch == Arch::kX86 ? "x86" : "x64";
+}
 
 std::optional<ImageKind> ParseImageKind(std::string_view text) {
   if (text == "kernel-driver") {

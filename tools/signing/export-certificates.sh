@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the public half of the signing identity for the media and for verification:
-#   aero-root.cer       the root the signatures chain to (DER; setup installs it into Root)
-#   aero-publisher.cer  the signing certificate (DER; setup installs it into TrustedPublisher)
+#   aero-test-root.cer       the root the signatures chain to (DER; setup installs it into Root)
+#   aero-test-publisher.cer  the signing certificate (DER; setup installs it into TrustedPublisher)
 #   root.pem            the root again, as PEM, for osslsigncode verify -CAfile
 #   signing.txt         identity kind, subjects and the publisher's SHA-1 (for the manifest)
 # With a user PFX (AERO_SIGNING_PFX) the root is the self-signed certificate of the chain the
@@ -49,8 +49,8 @@ fi
 [ -n "$root" ] || die "'$AERO_PFX' does not carry the root of its chain; add the root certificate to the PFX"
 run_quietly openssl verify -CAfile "$root" -untrusted "$work/chain.pem" "$work/publisher.only.pem"
 
-run_quietly openssl x509 -in "$root" -outform DER -out "$work/aero-root.cer"
-run_quietly openssl x509 -in "$work/publisher.only.pem" -outform DER -out "$work/aero-publisher.cer"
+run_quietly openssl x509 -in "$root" -outform DER -out "$work/aero-test-root.cer"
+run_quietly openssl x509 -in "$work/publisher.only.pem" -outform DER -out "$work/aero-test-publisher.cer"
 run_quietly openssl x509 -in "$root" -out "$work/root.pem"
 {
   echo "identity=$AERO_IDENTITY_KIND"
@@ -60,6 +60,6 @@ run_quietly openssl x509 -in "$root" -out "$work/root.pem"
   echo "certificate_signature=$(openssl x509 -in "$work/publisher.only.pem" -noout -text | sed -n 's/^ *Signature Algorithm: *//p' | head -n 1)"
 } > "$work/signing.txt"
 
-for name in aero-root.cer aero-publisher.cer root.pem signing.txt; do
+for name in aero-test-root.cer aero-test-publisher.cer root.pem signing.txt; do
   mv -f -- "$work/$name" "$out/$name"
 done

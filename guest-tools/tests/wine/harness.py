@@ -24,7 +24,8 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
 # Tools the scripts run that get a recording stand-in. Everything else they use is a cmd built-in
 # or Wine's own reg.exe / find.exe, which behave as on Windows 7 for the forms the scripts use.
-STAND_INS = ("pnputil", "certutil", "bcdedit", "shutdown", "fsutil", "sc", "powershell")
+STAND_INS = ("pnputil", "certutil", "bcdedit", "shutdown", "fsutil", "icacls", "sc",
+             "powershell")
 
 # Files of a prefix that Wine only reads: clones share them as hard links (a full copy of the
 # 695 MB prefix per case would dominate the run time).
@@ -278,7 +279,8 @@ class Case:
 
     # ---- running ----------------------------------------------------------------------------
 
-    def run(self, script, args=(), env=None, stdin=None, arch=None, w6432=None):
+    def run(self, script, args=(), env=None, stdin=None, arch=None, w6432=None,
+            media_dir=None):
         """Runs setup.cmd / uninstall.cmd / verify.cmd from the media.
 
         arch=None runs the script in a new 64-bit cmd and returns its full exit code. arch="x86"
@@ -299,7 +301,7 @@ class Case:
         run_env.update({
             "STUB_LOG": wine_path(stub_log),
             "WINEPATH": wine_path(self.stubs),
-            "GT_SCRIPT": wine_path(self.media_file(script)),
+            "GT_SCRIPT": wine_path(os.path.join(media_dir or self.media, script)),
             "GT_RC_FILE": wine_path(rc_path),
         })
         if arch is not None:

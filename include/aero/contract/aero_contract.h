@@ -723,8 +723,8 @@ inline constexpr uint64_t kSize = 0x00010000;
 inline constexpr bool kIs64Bit = false;  // BAR type mmio32
 inline constexpr bool kIsIo = false;
 inline constexpr bool kPrefetchable = false;
-inline constexpr uint32_t kRegistersOffset = 0x0000;
-inline constexpr uint32_t kRegistersLength = 0x0000;
+inline constexpr uint32_t kRegistersOffset = 0x00000000;
+inline constexpr uint32_t kRegistersLength = 0x00010000;
 }  // namespace bar0
 namespace bar1 {  // VRAM; not used by the WDDM driver (system-memory-only adapter)
 inline constexpr uint32_t kIndex = 1;

@@ -12,9 +12,9 @@
 #include "aero/virtio/features.h"
 #include "aero/virtio/pci_caps.h"
 #include "aero/virtio/spec.h"
-#include "aero/virtio/transport.h"
 #include "aero/virtio/testing/fake_device.h"
 #include "aero/virtio/testing/fake_platform.h"
+#include "aero/virtio/transport.h"
 
 namespace aero::virtio::testing {
 namespace {
@@ -50,7 +50,8 @@ struct Rig {
   }
   ~Rig() {
     transport.Teardown(nullptr, nullptr);
-    for (auto& b : buffers) platform.FreeDma(b);
+    for (auto& b : buffers)
+      platform.FreeDma(b);
   }
   static FakeDeviceOptions MakeOptions() {
     FakeDeviceOptions o;

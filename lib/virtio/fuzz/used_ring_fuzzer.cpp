@@ -9,9 +9,9 @@
 #include <map>
 #include <vector>
 
-#include "aero/virtio/virtqueue.h"
 #include "aero/virtio/testing/fake_device.h"
 #include "aero/virtio/testing/fake_platform.h"
+#include "aero/virtio/virtqueue.h"
 
 namespace {
 
@@ -38,7 +38,8 @@ struct InFlight {
 };
 
 void Check(bool ok) {
-  if (!ok) __builtin_trap();
+  if (!ok)
+    __builtin_trap();
 }
 
 }  // namespace
@@ -59,7 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(platform.AllocateDma(16 * 8, 16, &indirect_table));
   SplitVirtqueue vq;
   const aero::virtio::QueueAttachment attachment{
-      0, queue_size, ring, state.data(), event_idx, indirect,
+      0,
+      queue_size,
+      ring,
+      state.data(),
+      event_idx,
+      indirect,
       aero::virtio::testing::FakePlatform::BarBase(5)};  // doorbell lands in an unused BAR
   Check(vq.Attach(&platform, attachment) == Status::kOk);
 
@@ -87,12 +93,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (uint16_t i = 0; i < count; ++i) {
           const uint32_t length = 1 + (in.u16() & 0x7FFF);
           segments[i] = Segment{0x100000000ull + 0x10000ull * i, length, i >= readable};
-          if (i >= readable) writable += length;
+          if (i >= readable)
+            writable += length;
         }
         const bool use_table = indirect && (in.u8() & 1);
         aero::virtio::IndirectTable table{indirect_table.virt, indirect_table.phys, 8};
         const Status status = vq.Add(segments, count, reinterpret_cast<void*>(next_cookie),
-                                      use_table ? &table : nullptr);
+                                     use_table ? &table : nullptr);
         if (status == Status::kOk) {
           const uint16_t used_descriptors = (use_table && count > 1) ? 1 : count;
           in_flight[next_cookie] = InFlight{static_cast<uint32_t>(writable), used_descriptors};
@@ -119,7 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 3: {  // driver harvests
         Completion done[8];
         const size_t n = vq.Harvest(done, 1 + in.u8() % 8);
-        for (size_t i = 0; i < n; ++i) retire(done[i], false);
+        for (size_t i = 0; i < n; ++i)
+          retire(done[i], false);
         break;
       }
       case 4:
@@ -140,7 +148,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       default: {  // reset: everything still in flight comes back once; start again
         Completion c;
-        while (vq.DetachNext(&c)) retire(c, true);
+        while (vq.DetachNext(&c))
+          retire(c, true);
         Check(in_flight.empty());
         Check(vq.Attach(&platform, attachment) == Status::kOk);
         break;
@@ -150,7 +159,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(vq.free_descriptors() + descriptors_in_use == queue_size);
   }
   Completion c;
-  while (vq.DetachNext(&c)) retire(c, true);
+  while (vq.DetachNext(&c))
+    retire(c, true);
   Check(in_flight.empty());
   Check(vq.free_descriptors() == queue_size);
   platform.FreeDma(indirect_table);

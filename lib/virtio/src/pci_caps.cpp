@@ -26,20 +26,29 @@ struct RegionRule {
 
 RegionRule RuleFor(uint8_t cfg_type) {
   switch (cfg_type) {
-    case spec::kCfgCommon: return {spec::kCommonCfgMinLength, 4};
-    case spec::kCfgNotify: return {spec::kNotifyMinLength, 2};
-    case spec::kCfgIsr: return {spec::kIsrMinLength, 1};
-    default: return {1, 4};  // device-specific configuration
+    case spec::kCfgCommon:
+      return {spec::kCommonCfgMinLength, 4};
+    case spec::kCfgNotify:
+      return {spec::kNotifyMinLength, 2};
+    case spec::kCfgIsr:
+      return {spec::kIsrMinLength, 1};
+    default:
+      return {1, 4};  // device-specific configuration
   }
 }
 
 CapRegion* RegionFor(VirtioPciLayout* layout, uint8_t cfg_type) {
   switch (cfg_type) {
-    case spec::kCfgCommon: return &layout->common;
-    case spec::kCfgNotify: return &layout->notify;
-    case spec::kCfgIsr: return &layout->isr;
-    case spec::kCfgDevice: return &layout->device;
-    default: return nullptr;
+    case spec::kCfgCommon:
+      return &layout->common;
+    case spec::kCfgNotify:
+      return &layout->notify;
+    case spec::kCfgIsr:
+      return &layout->isr;
+    case spec::kCfgDevice:
+      return &layout->device;
+    default:
+      return nullptr;
   }
 }
 
@@ -146,8 +155,7 @@ Status WalkCapabilities(Platform& platform, const BarInfo (&bars)[kPciBarCount],
 }
 
 bool RegionMatches(const CapRegion& region, uint8_t bar, const RegionExpectation& expected) {
-  return region.bar == bar && region.offset == expected.offset &&
-         region.length == expected.length;
+  return region.bar == bar && region.offset == expected.offset && region.length == expected.length;
 }
 
 Status CheckStrictLayout(const BarInfo (&bars)[kPciBarCount], const AeroStrictExpectations& want,

@@ -9,18 +9,38 @@
 namespace aero::virtio::ring {
 
 #if defined(__GNUC__) || defined(__clang__)
-inline uint16_t Load16(const uint16_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-inline uint32_t Load32(const uint32_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-inline uint16_t LoadAcquire16(const uint16_t* p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
-inline void Store16(uint16_t* p, uint16_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
-inline void StoreRelease16(uint16_t* p, uint16_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+inline uint16_t Load16(const uint16_t* p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+inline uint32_t Load32(const uint32_t* p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+inline uint16_t LoadAcquire16(const uint16_t* p) {
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+inline void Store16(uint16_t* p, uint16_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+inline void StoreRelease16(uint16_t* p, uint16_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
 #else
 // Other compilers (MSVC): volatile accesses; x86 keeps aligned 16/32-bit accesses single-copy.
-inline uint16_t Load16(const uint16_t* p) { return *static_cast<const volatile uint16_t*>(p); }
-inline uint32_t Load32(const uint32_t* p) { return *static_cast<const volatile uint32_t*>(p); }
-inline uint16_t LoadAcquire16(const uint16_t* p) { return *static_cast<const volatile uint16_t*>(p); }
-inline void Store16(uint16_t* p, uint16_t v) { *static_cast<volatile uint16_t*>(p) = v; }
-inline void StoreRelease16(uint16_t* p, uint16_t v) { *static_cast<volatile uint16_t*>(p) = v; }
+inline uint16_t Load16(const uint16_t* p) {
+  return *static_cast<const volatile uint16_t*>(p);
+}
+inline uint32_t Load32(const uint32_t* p) {
+  return *static_cast<const volatile uint32_t*>(p);
+}
+inline uint16_t LoadAcquire16(const uint16_t* p) {
+  return *static_cast<const volatile uint16_t*>(p);
+}
+inline void Store16(uint16_t* p, uint16_t v) {
+  *static_cast<volatile uint16_t*>(p) = v;
+}
+inline void StoreRelease16(uint16_t* p, uint16_t v) {
+  *static_cast<volatile uint16_t*>(p) = v;
+}
 #endif
 
 // The split ring's structures (little-endian CPU assumed: every supported target is x86).

@@ -6,7 +6,9 @@
 namespace aero::virtio {
 namespace {
 
-bool IsPowerOfTwo(uint32_t value) { return value != 0 && (value & (value - 1)) == 0; }
+bool IsPowerOfTwo(uint32_t value) {
+  return value != 0 && (value & (value - 1)) == 0;
+}
 
 constexpr uint32_t kMaxPollStallMicros = 1000;
 
@@ -17,6 +19,11 @@ Status ModernTransport::Init(Platform* platform, const VirtioPciLayout& layout,
   if (platform == nullptr || !layout.common.present || !layout.notify.present ||
       !layout.isr.present) {
     return Status::kInvalidArgument;
+  }
+  for (const SplitVirtqueue* queue : queues_) {
+    if (queue != nullptr) {
+      return Status::kQueueAlreadySetUp;  // Teardown first: those rings are still live
+    }
   }
   const CapRegion* regions[] = {&layout.common, &layout.notify, &layout.isr, &layout.device};
   for (const CapRegion* region : regions) {
@@ -204,8 +211,7 @@ Status ModernTransport::SetupQueue(const QueueConfig& config, SplitVirtqueue* qu
   } else {
     size = device_max < config.preferred_size ? device_max : config.preferred_size;
   }
-  const uint64_t doorbell =
-      static_cast<uint64_t>(notify_off) * layout_.notify_off_multiplier;
+  const uint64_t doorbell = static_cast<uint64_t>(notify_off) * layout_.notify_off_multiplier;
   if (doorbell + spec::kNotifyMinLength > layout_.notify.length) {
     return Status::kQueueNotifyOutOfRange;
   }
@@ -366,7 +372,8 @@ Status ModernTransport::ReadConfig(const ConfigField* fields, size_t count) {
     const uint32_t width = field.width;
     const uint32_t out_alignment = width == 8 ? alignof(uint64_t) : width;
     if ((width != 1 && width != 2 && width != 4 && width != 8) || field.count == 0 ||
-        field.out == nullptr || (reinterpret_cast<uintptr_t>(field.out) & (out_alignment - 1)) != 0 ||
+        field.out == nullptr ||
+        (reinterpret_cast<uintptr_t>(field.out) & (out_alignment - 1)) != 0 ||
         (field.offset & ((width > 4 ? 4 : width) - 1)) != 0) {
       return Status::kInvalidArgument;
     }
@@ -401,9 +408,12 @@ Status ModernTransport::Teardown(CompletionCallback callback, void* context,
       if (reset == Status::kOk) {
         ReleaseQueue(queue);
       } else {
-        // A device that ignores reset may still write its rings: leave that memory allocated
+        // A device that ignores reset may still write its rings: leave that DMA memory allocated
         // rather than hand it back for reuse (the environment should also clear bus mastering).
+        void* state = queue->state_memory();
+        const size_t state_bytes = SplitVirtqueue::StateBytes(queue->size());
         queue->Detach();
+        platform_->FreeMemory(state, state_bytes);
       }
       queue = nullptr;
     }

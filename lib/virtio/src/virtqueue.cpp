@@ -10,9 +10,13 @@ enum Role : uint8_t { kFree = 0, kHead, kMember };
 
 constexpr uint32_t kSaturatedLength = 0xFFFFFFFFu;
 
-bool IsPowerOfTwo(uint32_t value) { return value != 0 && (value & (value - 1)) == 0; }
+bool IsPowerOfTwo(uint32_t value) {
+  return value != 0 && (value & (value - 1)) == 0;
+}
 
-size_t AlignUp(size_t value, size_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
+size_t AlignUp(size_t value, size_t alignment) {
+  return (value + alignment - 1) & ~(alignment - 1);
+}
 
 // Avail ring as 16-bit words: [0] flags, [1] idx, [2 + i] ring, [2 + size] used_event.
 constexpr uint32_t kAvailFlags = 0;
@@ -42,7 +46,9 @@ size_t SplitVirtqueue::RingBytes(uint16_t size) {
   return UsedRingOffset(size) + spec::UsedRingBytes(size);
 }
 
-size_t SplitVirtqueue::StateBytes(uint16_t size) { return sizeof(DescriptorState) * size; }
+size_t SplitVirtqueue::StateBytes(uint16_t size) {
+  return sizeof(DescriptorState) * size;
+}
 
 Status SplitVirtqueue::Attach(Platform* platform, const QueueAttachment& attachment) {
   const uint16_t size = attachment.size;
@@ -152,9 +158,9 @@ Status SplitVirtqueue::Add(const Segment* segments, uint16_t count, void* cookie
       const bool last = i + 1 == count;
       entries[i].addr = segments[i].phys;
       entries[i].len = segments[i].length;
-      entries[i].flags = static_cast<uint16_t>(
-          (segments[i].device_writable ? spec::kDescFlagWrite : 0) |
-          (last ? 0 : spec::kDescFlagNext));
+      entries[i].flags =
+          static_cast<uint16_t>((segments[i].device_writable ? spec::kDescFlagWrite : 0) |
+                                (last ? 0 : spec::kDescFlagNext));
       entries[i].next = static_cast<uint16_t>(last ? 0 : i + 1);
     }
     table[head].addr = indirect->phys;
@@ -170,9 +176,9 @@ Status SplitVirtqueue::Add(const Segment* segments, uint16_t count, void* cookie
       const uint16_t next = states_[d].next;
       table[d].addr = segments[i].phys;
       table[d].len = segments[i].length;
-      table[d].flags = static_cast<uint16_t>(
-          (segments[i].device_writable ? spec::kDescFlagWrite : 0) |
-          (last ? 0 : spec::kDescFlagNext));
+      table[d].flags =
+          static_cast<uint16_t>((segments[i].device_writable ? spec::kDescFlagWrite : 0) |
+                                (last ? 0 : spec::kDescFlagNext));
       table[d].next = last ? 0 : next;
       states_[d].role = kMember;
       if (last) {

@@ -23,10 +23,16 @@ void Store32(uint8_t* p, uint32_t v) {
   __atomic_store_n(reinterpret_cast<uint32_t*>(p), v, __ATOMIC_RELAXED);
 }
 
-void Put16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
-void Put32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
+void Put16(uint8_t* p, uint16_t v) {
+  std::memcpy(p, &v, 2);
+}
+void Put32(uint8_t* p, uint32_t v) {
+  std::memcpy(p, &v, 4);
+}
 
-bool IsPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool IsPowerOfTwo(uint32_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 }  // namespace
 
@@ -268,10 +274,13 @@ void FakeVirtioDevice::DriverError(const std::string& message) {
 }
 
 bool FakeVirtioDevice::InRegion(const Region& region, int bar, uint64_t offset) const {
-  return bar == region.bar && offset >= region.offset && offset < uint64_t{region.offset} + region.length;
+  return bar == region.bar && offset >= region.offset &&
+         offset < uint64_t{region.offset} + region.length;
 }
 
-FakeVirtioDevice::Queue& FakeVirtioDevice::queue_ref(uint16_t queue) { return *queues_.at(queue); }
+FakeVirtioDevice::Queue& FakeVirtioDevice::queue_ref(uint16_t queue) {
+  return *queues_.at(queue);
+}
 
 void FakeVirtioDevice::ResetLocked() {
   status_ = 0;
@@ -350,9 +359,7 @@ void FakeVirtioDevice::MmioWrite(int bar, uint64_t offset, int width, uint64_t v
     }
   }
   if (notified >= 0) {
-    {
-      std::lock_guard<std::mutex> lock(event_mutex_);
-    }
+    { std::lock_guard<std::mutex> lock(event_mutex_); }
     event_cv_.notify_all();
     if (on_notify) {
       on_notify(static_cast<uint16_t>(notified));
@@ -369,20 +376,28 @@ uint64_t FakeVirtioDevice::CommonRead(uint32_t offset, int width) {
   };
   Queue* q = queue_select_ < queues_.size() ? queues_[queue_select_].get() : nullptr;
   switch (offset) {
-    case s::kCommonDeviceFeatureSelect: expect(4); return device_feature_select_;
+    case s::kCommonDeviceFeatureSelect:
+      expect(4);
+      return device_feature_select_;
     case s::kCommonDeviceFeature:
       expect(4);
       return device_feature_select_ == 0   ? static_cast<uint32_t>(options_.features)
              : device_feature_select_ == 1 ? static_cast<uint32_t>(options_.features >> 32)
                                            : 0;
-    case s::kCommonDriverFeatureSelect: expect(4); return driver_feature_select_;
+    case s::kCommonDriverFeatureSelect:
+      expect(4);
+      return driver_feature_select_;
     case s::kCommonDriverFeature:
       expect(4);
       return driver_feature_select_ == 0   ? static_cast<uint32_t>(driver_features_)
              : driver_feature_select_ == 1 ? static_cast<uint32_t>(driver_features_ >> 32)
                                            : 0;
-    case s::kCommonConfigMsixVector: expect(2); return msix_config_;
-    case s::kCommonNumQueues: expect(2); return queues_.size();
+    case s::kCommonConfigMsixVector:
+      expect(2);
+      return msix_config_;
+    case s::kCommonNumQueues:
+      expect(2);
+      return queues_.size();
     case s::kCommonDeviceStatus:
       expect(1);
       if (reset_polls_left_ > 0) {
@@ -392,13 +407,26 @@ uint64_t FakeVirtioDevice::CommonRead(uint32_t offset, int width) {
         return status_before_reset_;
       }
       return status_;
-    case s::kCommonConfigGeneration: expect(1); return generation_;
-    case s::kCommonQueueSelect: expect(2); return queue_select_;
-    case s::kCommonQueueSize: expect(2); return q ? q->size : 0;
-    case s::kCommonQueueMsixVector: expect(2); return q ? q->msix_vector : s::kNoVector;
-    case s::kCommonQueueEnable: expect(2); return q ? q->enabled : 0;
-    case s::kCommonQueueNotifyOff: expect(2); return q ? q->notify_off : 0;
-    default: break;
+    case s::kCommonConfigGeneration:
+      expect(1);
+      return generation_;
+    case s::kCommonQueueSelect:
+      expect(2);
+      return queue_select_;
+    case s::kCommonQueueSize:
+      expect(2);
+      return q ? q->size : 0;
+    case s::kCommonQueueMsixVector:
+      expect(2);
+      return q ? q->msix_vector : s::kNoVector;
+    case s::kCommonQueueEnable:
+      expect(2);
+      return q ? q->enabled : 0;
+    case s::kCommonQueueNotifyOff:
+      expect(2);
+      return q ? q->notify_off : 0;
+    default:
+      break;
   }
   if (offset >= s::kCommonQueueDesc && offset < s::kCommonCfgMinLength && q != nullptr) {
     const uint32_t field = (offset - s::kCommonQueueDesc) / 8;
@@ -431,28 +459,34 @@ void FakeVirtioDevice::CommonWrite(uint32_t offset, int width, uint64_t value) {
   };
   switch (offset) {
     case s::kCommonDeviceFeatureSelect:
-      if (expect(4)) device_feature_select_ = static_cast<uint32_t>(value);
+      if (expect(4))
+        device_feature_select_ = static_cast<uint32_t>(value);
       return;
     case s::kCommonDriverFeatureSelect:
-      if (expect(4)) driver_feature_select_ = static_cast<uint32_t>(value);
+      if (expect(4))
+        driver_feature_select_ = static_cast<uint32_t>(value);
       return;
     case s::kCommonDriverFeature:
-      if (!expect(4)) return;
+      if (!expect(4))
+        return;
       if (status_ & s::kStatusFeaturesOk) {
         DriverError("driver features written after FEATURES_OK");
         return;
       }
       if (driver_feature_select_ == 0) {
-        driver_features_ = (driver_features_ & ~uint64_t{0xFFFFFFFF}) | static_cast<uint32_t>(value);
+        driver_features_ =
+            (driver_features_ & ~uint64_t{0xFFFFFFFF}) | static_cast<uint32_t>(value);
       } else if (driver_feature_select_ == 1) {
         driver_features_ = (driver_features_ & 0xFFFFFFFFu) | (value << 32);
       }
       return;
     case s::kCommonConfigMsixVector:
-      if (expect(2)) msix_config_ = refuse_msix_ ? s::kNoVector : static_cast<uint16_t>(value);
+      if (expect(2))
+        msix_config_ = refuse_msix_ ? s::kNoVector : static_cast<uint16_t>(value);
       return;
     case s::kCommonDeviceStatus: {
-      if (!expect(1)) return;
+      if (!expect(1))
+        return;
       const uint8_t next = static_cast<uint8_t>(value);
       if (next == 0) {
         status_before_reset_ = status_;
@@ -483,10 +517,12 @@ void FakeVirtioDevice::CommonWrite(uint32_t offset, int width, uint64_t value) {
       return;
     }
     case s::kCommonQueueSelect:
-      if (expect(2)) queue_select_ = static_cast<uint16_t>(value);
+      if (expect(2))
+        queue_select_ = static_cast<uint16_t>(value);
       return;
     case s::kCommonQueueSize:
-      if (!expect(2) || !queue_writable()) return;
+      if (!expect(2) || !queue_writable())
+        return;
       if (!IsPowerOfTwo(static_cast<uint32_t>(value)) || value > q->max_size) {
         DriverError("invalid queue size " + std::to_string(value));
         return;
@@ -494,11 +530,13 @@ void FakeVirtioDevice::CommonWrite(uint32_t offset, int width, uint64_t value) {
       q->size = static_cast<uint16_t>(value);
       return;
     case s::kCommonQueueMsixVector:
-      if (!expect(2) || !queue_writable()) return;
+      if (!expect(2) || !queue_writable())
+        return;
       q->msix_vector = refuse_msix_ ? s::kNoVector : static_cast<uint16_t>(value);
       return;
     case s::kCommonQueueEnable: {
-      if (!expect(2) || !queue_writable()) return;
+      if (!expect(2) || !queue_writable())
+        return;
       if (value != 1) {
         DriverError("queue_enable written with " + std::to_string(value));
         return;
@@ -507,8 +545,8 @@ void FakeVirtioDevice::CommonWrite(uint32_t offset, int width, uint64_t value) {
       q->desc_host = memory_ ? memory_->Translate(q->desc, s::DescriptorTableBytes(n)) : nullptr;
       q->avail_host = memory_ ? memory_->Translate(q->driver, s::AvailRingBytes(n)) : nullptr;
       q->used_host = memory_ ? memory_->Translate(q->device, s::UsedRingBytes(n)) : nullptr;
-      if (!q->desc_host || !q->avail_host || !q->used_host || (q->desc & 15) ||
-          (q->driver & 1) || (q->device & 3)) {
+      if (!q->desc_host || !q->avail_host || !q->used_host || (q->desc & 15) || (q->driver & 1) ||
+          (q->device & 3)) {
         DriverError("queue enabled with unusable ring addresses");
         return;
       }
@@ -519,7 +557,8 @@ void FakeVirtioDevice::CommonWrite(uint32_t offset, int width, uint64_t value) {
       break;
   }
   if (offset >= s::kCommonQueueDesc && offset < s::kCommonCfgMinLength) {
-    if (!queue_writable()) return;
+    if (!queue_writable())
+      return;
     const uint32_t field = (offset - s::kCommonQueueDesc) / 8;
     uint64_t& target = field == 0 ? q->desc : field == 1 ? q->driver : q->device;
     if (width == 8 && (offset & 7) == 0) {
@@ -671,7 +710,7 @@ void FakeVirtioDevice::SuppressNotifications(uint16_t queue, bool suppress) {
   } else {
     Store16(q.used_host, suppress ? s::kUsedFlagNoNotify : 0);
   }
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);  // publish before re-reading avail.idx
+  HostFullBarrier();  // publish before re-reading avail.idx
 }
 
 void FakeVirtioDevice::WriteUsedElement(Queue& q, uint16_t id, uint32_t written) {
@@ -700,13 +739,20 @@ void FakeVirtioDevice::Complete(uint16_t queue, const DeviceChain& chain, uint32
   uint16_t id = done.head;
   uint32_t len = done.written;
   switch (std::exchange(q.fault, q.fault == UsedFault::kIndexJump ? q.fault : UsedFault::kNone)) {
-    case UsedFault::kIdOutOfRange: id = static_cast<uint16_t>(q.size + 3); break;
-    case UsedFault::kIdNotHead: id = done.second; break;
+    case UsedFault::kIdOutOfRange:
+      id = static_cast<uint16_t>(q.size + 3);
+      break;
+    case UsedFault::kIdNotHead:
+      id = done.second;
+      break;
     case UsedFault::kLengthOversized:
       len = done.writable >= 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(done.writable + 1);
       break;
-    case UsedFault::kIdDuplicate: WriteUsedElement(q, id, len); break;
-    default: break;
+    case UsedFault::kIdDuplicate:
+      WriteUsedElement(q, id, len);
+      break;
+    default:
+      break;
   }
   WriteUsedElement(q, id, len);
 }
@@ -735,7 +781,7 @@ void FakeVirtioDevice::FlushUsed(uint16_t queue) {
     }
     Store16(q.used_host + 2, new_used);
     q.published_used = new_used;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);  // used.idx before reading the driver's wishes
+    HostFullBarrier();  // used.idx before reading the driver's wishes
     if (driver_features_ & kFeatureEventIdx) {
       const uint16_t used_event = Load16(q.avail_host + 4 + 2u * q.size);
       raise = s::NeedEvent(used_event, new_used, old_used);
@@ -805,9 +851,7 @@ void FakeVirtioDevice::RaiseInterrupt(uint16_t vector, uint8_t isr_bits) {
     isr_.fetch_or(isr_bits);
     ++interrupts_;
   }
-  {
-    std::lock_guard<std::mutex> lock(event_mutex_);
-  }
+  { std::lock_guard<std::mutex> lock(event_mutex_); }
   event_cv_.notify_all();
   if (on_interrupt) {
     on_interrupt();
@@ -817,9 +861,8 @@ void FakeVirtioDevice::RaiseInterrupt(uint16_t vector, uint8_t isr_bits) {
 uint64_t FakeVirtioDevice::WaitForNotification(uint64_t seen, int timeout_ms) {
   std::unique_lock<std::mutex> lock(event_mutex_);
   const uint64_t wake = wake_generation_;
-  event_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
-    return notifications_.load() > seen || wake_generation_ != wake;
-  });
+  event_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                     [&] { return notifications_.load() > seen || wake_generation_ != wake; });
   return notifications_.load();
 }
 
@@ -886,8 +929,8 @@ void FakeVirtioDevice::SetQueueNotifyOff(uint16_t queue, uint16_t notify_off) {
 // ---------------------------------------------------------------- observation
 
 FakeCounters FakeVirtioDevice::counters() const {
-  return FakeCounters{mmio_reads_.load(),    mmio_writes_.load(),   pci_config_reads_.load(),
-                      notifications_.load(), interrupts_.load(),    msix_messages_.load(),
+  return FakeCounters{mmio_reads_.load(),    mmio_writes_.load(),       pci_config_reads_.load(),
+                      notifications_.load(), interrupts_.load(),        msix_messages_.load(),
                       isr_reads_.load(),     driver_error_count_.load()};
 }
 

@@ -91,8 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
             UsedFaultCase{UsedFault::kLengthOversized, Status::kUsedLengthTooLarge, 0,
                           "LengthOversized"},
             UsedFaultCase{UsedFault::kIndexJump, Status::kUsedIndexJump, 0, "IndexJump"}),
-        ::testing::Values(FakeLayout::kQemuBar4, FakeLayout::kAeroBar0),
-        ::testing::Bool()),
+        ::testing::Values(FakeLayout::kQemuBar4, FakeLayout::kAeroBar0), ::testing::Bool()),
     [](const auto& p) {
       return std::string(std::get<0>(p.param).name) +
              (std::get<1>(p.param) == FakeLayout::kAeroBar0 ? "_Aero" : "_Qemu") +
@@ -213,6 +212,7 @@ TEST_P(FaultMatrixDevice, ResetThatNeverCompletesTimesOut) {
   EXPECT_TRUE(ledger.EachExactlyOnce({pool.cookie(0), pool.cookie(1)}));
   EXPECT_FALSE(h.queues[0].attached());
   EXPECT_EQ(h.platform.memory().live_allocations(), 6u + 1);  // pool + the leaked ring
+  EXPECT_EQ(h.platform.live_private_allocations(), 0);
   h.device.SetResetPolls(0);
 }
 

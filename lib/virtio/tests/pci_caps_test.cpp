@@ -235,13 +235,11 @@ struct CapFaultCase {
   const char* name;
 };
 
-class PciCapsBadChain
-    : public ::testing::TestWithParam<std::tuple<CapFaultCase, FakeLayout>> {};
+class PciCapsBadChain : public ::testing::TestWithParam<std::tuple<CapFaultCase, FakeLayout>> {};
 
 TEST_P(PciCapsBadChain, RejectedWithReason) {
   const auto& [fault_case, fake_layout] = GetParam();
-  FakeDeviceOptions options =
-      fake_layout == FakeLayout::kAeroBar0 ? AeroOptions() : QemuOptions();
+  FakeDeviceOptions options = fake_layout == FakeLayout::kAeroBar0 ? AeroOptions() : QemuOptions();
   options.cap_fault = fault_case.fault;
   FakeVirtioDevice device(options);
   const CapPolicy policy =

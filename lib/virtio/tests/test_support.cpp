@@ -40,18 +40,23 @@ Status Harness::Parse() {
 
 Status Harness::BringUp(uint64_t supported, uint16_t queue_count, uint16_t preferred_size) {
   Status status = Parse();
-  if (status != Status::kOk) return status;
+  if (status != Status::kOk)
+    return status;
   status = transport.Init(&platform, layout, device.bars(), &lock);
-  if (status != Status::kOk) return status;
+  if (status != Status::kOk)
+    return status;
   status = transport.BeginInit();
-  if (status != Status::kOk) return status;
+  if (status != Status::kOk)
+    return status;
   uint64_t negotiated = 0;
   status = transport.NegotiateFeatures(FeatureRequest{0, supported, 0}, &negotiated);
-  if (status != Status::kOk) return status;
+  if (status != Status::kOk)
+    return status;
   for (uint16_t q = 0; q < queue_count; ++q) {
     QueueConfig config{q, 0, preferred_size, spec::kNoVector};
     status = transport.SetupQueue(config, &queues[q]);
-    if (status != Status::kOk) return status;
+    if (status != Status::kOk)
+      return status;
   }
   return transport.DriverOk();
 }

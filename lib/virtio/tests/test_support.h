@@ -12,14 +12,16 @@
 #include "aero/virtio/features.h"
 #include "aero/virtio/pci_caps.h"
 #include "aero/virtio/spec.h"
-#include "aero/virtio/transport.h"
-#include "aero/virtio/virtqueue.h"
 #include "aero/virtio/testing/fake_device.h"
 #include "aero/virtio/testing/fake_platform.h"
+#include "aero/virtio/transport.h"
+#include "aero/virtio/virtqueue.h"
 
 namespace aero::virtio {
 // Lets GoogleTest print statuses by name.
-inline void PrintTo(Status status, std::ostream* os) { *os << StatusText(status); }
+inline void PrintTo(Status status, std::ostream* os) {
+  *os << StatusText(status);
+}
 }  // namespace aero::virtio
 
 namespace aero::virtio::testing {

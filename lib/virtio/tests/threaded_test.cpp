@@ -80,7 +80,8 @@ TEST_P(VirtioThreaded, DriverAndDeviceOnSeparateThreads) {
   auto submit = [&]() {
     bool added = false;
     for (size_t slot = 0; slot < kSlots && next_sequence < kTotal; ++slot) {
-      if (busy[slot]) continue;
+      if (busy[slot])
+        continue;
       std::memcpy(pool[slot].header.virt, &next_sequence, 4);
       ASSERT_EQ(vq.Add(pool[slot].segments, 2, pool.cookie(slot)), Status::kOk);
       busy[slot] = true;
@@ -114,7 +115,8 @@ TEST_P(VirtioThreaded, DriverAndDeviceOnSeparateThreads) {
       submit();
     }
     ASSERT_FALSE(vq.broken()) << StatusText(vq.broken_reason());
-    if (completed == kTotal) break;
+    if (completed == kTotal)
+      break;
     if (vq.EnableInterrupts()) {
       continue;  // completions raced with re-enabling: harvest without waiting
     }

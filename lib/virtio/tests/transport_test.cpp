@@ -113,27 +113,50 @@ INSTANTIATE_TEST_SUITE_P(
     All, FeatureNegotiation,
     ::testing::Values(
         FeatureCase{"Version1Only", kV1, {0, 0, 0}, Status::kOk, kV1},
-        FeatureCase{"SupportedSubset", kV1 | kBlkSegMax | kBlkFlush | kBlkRo,
-                    {kBlkSegMax, kBlkFlush, 0}, Status::kOk, kV1 | kBlkSegMax | kBlkFlush},
-        FeatureCase{"MissingVersion1", kBlkSegMax, {0, kBlkSegMax, 0},
-                    Status::kMissingRequiredFeature, 0},
+        FeatureCase{"SupportedSubset",
+                    kV1 | kBlkSegMax | kBlkFlush | kBlkRo,
+                    {kBlkSegMax, kBlkFlush, 0},
+                    Status::kOk,
+                    kV1 | kBlkSegMax | kBlkFlush},
+        FeatureCase{
+            "MissingVersion1", kBlkSegMax, {0, kBlkSegMax, 0}, Status::kMissingRequiredFeature, 0},
         FeatureCase{"MissingRequired", kV1, {kBlkFlush, 0, 0}, Status::kMissingRequiredFeature, 0},
-        FeatureCase{"RequiredAndRefused", kV1 | kBlkFlush, {kBlkFlush, 0, kBlkFlush},
-                    Status::kFeatureConflict, 0},
-        FeatureCase{"RequiredNotImplemented", kV1 | kFeatureRingPacked, {kFeatureRingPacked, 0, 0},
-                    Status::kFeatureConflict, 0},
+        FeatureCase{"RequiredAndRefused",
+                    kV1 | kBlkFlush,
+                    {kBlkFlush, 0, kBlkFlush},
+                    Status::kFeatureConflict,
+                    0},
+        FeatureCase{"RequiredNotImplemented",
+                    kV1 | kFeatureRingPacked,
+                    {kFeatureRingPacked, 0, 0},
+                    Status::kFeatureConflict,
+                    0},
         FeatureCase{"UnimplementedNeverAccepted",
                     kV1 | kFeatureRingPacked | kFeatureRingReset | kFeatureInOrder |
                         kFeatureNotificationData,
-                    {0, ~uint64_t{0}, 0}, Status::kOk, kV1},
-        FeatureCase{"AccessPlatformAccepted", kV1 | kFeatureAccessPlatform, {0, 0, 0}, Status::kOk,
+                    {0, ~uint64_t{0}, 0},
+                    Status::kOk,
+                    kV1},
+        FeatureCase{"AccessPlatformAccepted",
+                    kV1 | kFeatureAccessPlatform,
+                    {0, 0, 0},
+                    Status::kOk,
                     kV1 | kFeatureAccessPlatform},
-        FeatureCase{"AccessPlatformRefusedMeansFeaturesOkRefused", kV1 | kFeatureAccessPlatform,
-                    {0, 0, kFeatureAccessPlatform}, Status::kFeaturesRefused, 0},
-        FeatureCase{"EventIdxOnlyWhenSupported", kV1 | kFeatureEventIdx | kFeatureIndirectDesc,
-                    {0, kFeatureIndirectDesc, 0}, Status::kOk, kV1 | kFeatureIndirectDesc},
-        FeatureCase{"EventIdxWhenSupported", kV1 | kFeatureEventIdx, {0, kFeatureEventIdx, 0},
-                    Status::kOk, kV1 | kFeatureEventIdx}),
+        FeatureCase{"AccessPlatformRefusedMeansFeaturesOkRefused",
+                    kV1 | kFeatureAccessPlatform,
+                    {0, 0, kFeatureAccessPlatform},
+                    Status::kFeaturesRefused,
+                    0},
+        FeatureCase{"EventIdxOnlyWhenSupported",
+                    kV1 | kFeatureEventIdx | kFeatureIndirectDesc,
+                    {0, kFeatureIndirectDesc, 0},
+                    Status::kOk,
+                    kV1 | kFeatureIndirectDesc},
+        FeatureCase{"EventIdxWhenSupported",
+                    kV1 | kFeatureEventIdx,
+                    {0, kFeatureEventIdx, 0},
+                    Status::kOk,
+                    kV1 | kFeatureEventIdx}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST_P(TransportTest, FeaturesOkRefusalBreaksTransport) {
@@ -306,10 +329,8 @@ TEST_P(TransportTest, ConfigReadIsConsistentAndCheap) {
   uint32_t seg_max = 0;
   uint16_t half = 0;
   uint8_t mac[6] = {};
-  const ConfigField fields[] = {{0x00, 8, 1, &got_capacity},
-                                {0x0C, 4, 1, &seg_max},
-                                {0x12, 2, 1, &half},
-                                {0x20, 1, 6, mac}};
+  const ConfigField fields[] = {
+      {0x00, 8, 1, &got_capacity}, {0x0C, 4, 1, &seg_max}, {0x12, 2, 1, &half}, {0x20, 1, 6, mac}};
   h.device.ResetCounters();
   ASSERT_EQ(h.transport.ReadConfig(fields, 4), Status::kOk);
   EXPECT_EQ(got_capacity, capacity);
@@ -372,6 +393,8 @@ TEST_P(TransportTest, NeedsResetDetectedOnConfigInterrupt) {
 TEST_P(TransportTest, TeardownFreesEverythingAndAllowsRestart) {
   Harness h(Options());
   ASSERT_EQ(h.BringUp(kFeatureIndirectDesc, 2, 16), Status::kOk);
+  EXPECT_EQ(h.transport.Init(&h.platform, h.layout, h.device.bars(), &h.lock),
+            Status::kQueueAlreadySetUp);  // live rings: no silent re-init
   EXPECT_EQ(h.transport.Teardown(nullptr, nullptr), Status::kOk);
   EXPECT_EQ(h.device.device_status(), 0);
   EXPECT_EQ(h.platform.memory().live_allocations(), 0u);

@@ -318,8 +318,8 @@ TEST_P(VirtqueueTest, UsedIndexAheadOfRequestsInFlightBreaksQueue) {
   ASSERT_EQ(vq_->Add(pool[0].segments, 3, pool.cookie(0)), Status::kOk);
   ASSERT_EQ(vq_->Add(pool[1].segments, 3, pool.cookie(1)), Status::kOk);
   vq_->Kick();
-  auto* used = static_cast<uint8_t*>(vq_->ring_memory().virt) +
-               SplitVirtqueue::UsedRingOffset(vq_->size());
+  auto* used =
+      static_cast<uint8_t*>(vq_->ring_memory().virt) + SplitVirtqueue::UsedRingOffset(vq_->size());
   const uint16_t jumped = 5;
   std::memcpy(used + 2, &jumped, 2);
   CompletionLedger ledger;

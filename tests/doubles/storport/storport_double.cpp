@@ -86,7 +86,7 @@ ULONG StorPortDouble::OnInitialize(PVOID argument1, PVOID argument2, PHW_INITIAL
   return STATUS_SUCCESS;
 }
 
-ULONG StorPortDouble::StartAdapter() {
+ULONG StorPortDouble::StartAdapter(const char* arguments) {
   auto& k = KernelDouble::Get();
   if (!initialized_ || device_ == nullptr) {
     k.Violation("StartAdapter: no driver loaded or no device attached");
@@ -126,10 +126,10 @@ ULONG StorPortDouble::StartAdapter() {
 
   phase_ = Phase::kFindAdapter;
   BOOLEAN again = FALSE;
-  char argument_string[] = "";
+  std::string argument_string(arguments);
   ULONG result = SP_RETURN_ERROR;
   k.AtIrql(PASSIVE_LEVEL, [&] {
-    result = hw_.HwFindAdapter(device_extension(), nullptr, nullptr, argument_string, &config_, &again);
+    result = hw_.HwFindAdapter(device_extension(), nullptr, nullptr, argument_string.data(), &config_, &again);
   });
   if (result != SP_RETURN_FOUND) {
     phase_ = Phase::kIdle;
@@ -172,14 +172,14 @@ TestSrb* StorPortDouble::NewSrb(const std::vector<uint8_t>& cdb, uint32_t data_l
   if (data_length > 0) {
     uint64_t phys = 0;
     srb->data = static_cast<uint8_t*>(dma_->Allocate(data_length, 8, &phys));
-    dma_blocks_[reinterpret_cast<uintptr_t>(srb->data)] = {phys, data_length};
+    dma_blocks_[reinterpret_cast<uintptr_t>(srb->data)] = {phys, data_length, false};
     srb->srb.DataBuffer = srb->data;
   }
   if (hw_.SrbExtensionSize > 0) {
     // StorPort's SRB extensions are non-paged and StorPortGetPhysicalAddress works on them.
     uint64_t phys = 0;
     srb->extension = dma_->Allocate(hw_.SrbExtensionSize, 8, &phys);
-    dma_blocks_[reinterpret_cast<uintptr_t>(srb->extension)] = {phys, hw_.SrbExtensionSize};
+    dma_blocks_[reinterpret_cast<uintptr_t>(srb->extension)] = {phys, hw_.SrbExtensionSize, false};
     srb->srb.SrbExtension = srb->extension;
   }
   srbs_.push_back(std::move(srb));
@@ -437,7 +437,7 @@ PVOID StorPortDouble::OnGetUncachedExtension(ULONG bytes) {
   uint64_t phys = 0;
   uncached_ = dma_->Allocate(bytes, kPageSize, &phys);
   if (uncached_ != nullptr) {
-    dma_blocks_[reinterpret_cast<uintptr_t>(uncached_)] = {phys, bytes};
+    dma_blocks_[reinterpret_cast<uintptr_t>(uncached_)] = {phys, bytes, true};
   }
   return uncached_;
 }
@@ -450,10 +450,11 @@ STOR_PHYSICAL_ADDRESS StorPortDouble::OnGetPhysicalAddress(PSCSI_REQUEST_BLOCK, 
     if (v >= base && v < base + block.size) {
       pa.QuadPart = static_cast<LONGLONG>(block.phys + (v - base));
       if (length != nullptr) {
-        // Contiguous to the end of the page, as Windows reports for a non-contiguous buffer.
+        // Data buffers are contiguous only to the end of the page, as Windows reports them.
         const uint64_t to_page_end = kPageSize - ((block.phys + (v - base)) & (kPageSize - 1));
         const uint64_t to_block_end = base + block.size - v;
-        *length = static_cast<ULONG>(to_page_end < to_block_end ? to_page_end : to_block_end);
+        *length = static_cast<ULONG>(
+            block.contiguous || to_block_end < to_page_end ? to_block_end : to_page_end);
       }
       return pa;
     }

@@ -71,7 +71,7 @@ class StorPortDouble {
   // HwFindAdapter, then HwInitialize at interrupt IRQL, then the passive initialization routine
   // if the miniport enabled one. Returns the HwFindAdapter result (SP_RETURN_*); false from
   // HwInitialize or the passive routine makes StartAdapter return SP_RETURN_ERROR.
-  ULONG StartAdapter();
+  ULONG StartAdapter(const char* arguments = "");
   const PORT_CONFIGURATION_INFORMATION& config() const { return config_; }
   void* device_extension() { return device_extension_.data(); }
 
@@ -150,6 +150,7 @@ class StorPortDouble {
   struct DmaBlock {
     uint64_t phys;
     size_t size;
+    bool contiguous;  // the uncached extension (a common buffer); data buffers are page by page
   };
   std::map<uintptr_t, DmaBlock> dma_blocks_;  // virt → block
   void* uncached_ = nullptr;

@@ -68,8 +68,9 @@ TEST(Cli, UsageErrorsExitWithTwo) {
 TEST(Cli, ValidateTheRealContract) {
   const CliRun run = Cli({"validate", "--root", testing::SourceDir().string()});
   EXPECT_EQ(run.code, kExitOk) << run.err;
-  EXPECT_EQ(run.out, "contract/aero-contract.json: OK (7 devices, 5 drivers, contract "
-                     "AERO-W7-VIRTIO 1.0)\n");
+  EXPECT_EQ(run.out,
+            "contract/aero-contract.json: OK (7 devices, 5 drivers, contract "
+            "AERO-W7-VIRTIO 1.0)\n");
 }
 
 TEST_F(CliRepo, ValidateReportsFileAndPointerAndExitsWithOne) {
@@ -77,8 +78,9 @@ TEST_F(CliRepo, ValidateReportsFileAndPointerAndExitsWithOne) {
   WriteFile(Path(kContractPath), ReplaceOnce(text, "\"0x1042\"", "\"0x1043\""));
   const CliRun run = Cli({"validate", "--root", Root()});
   EXPECT_EQ(run.code, kExitCheckFailed);
-  EXPECT_TRUE(Contains(run.err, "contract/aero-contract.json: /devices/0/pci/device_id: device ID "
-                                "0x1043 must be 0x1040 + virtio type 2 = 0x1042"))
+  EXPECT_TRUE(Contains(run.err,
+                       "contract/aero-contract.json: /devices/0/pci/device_id: device ID "
+                       "0x1043 must be 0x1040 + virtio type 2 = 0x1042"))
       << run.err;
 }
 
@@ -147,14 +149,17 @@ TEST_F(CliRepo, DriftInAGeneratedFileFailsWithADiff) {
   WriteFile(Path(kHeaderPath), ReplaceOnce(header, "kDeviceId = 0x1042;", "kDeviceId = 0x1043;"));
   const CliRun run = Cli({"check", "--root", Root()});
   EXPECT_EQ(run.code, kExitCheckFailed);
-  EXPECT_TRUE(Contains(run.err, "include/aero/contract/aero_contract.h: differs from what the "
-                                "contract generates (run: aero-contract generate --root "))
+  EXPECT_TRUE(Contains(run.err,
+                       "include/aero/contract/aero_contract.h: differs from what the "
+                       "contract generates (run: aero-contract generate --root "))
       << run.err;
-  EXPECT_TRUE(Contains(run.err, "--- a/include/aero/contract/aero_contract.h\n"
-                                "+++ b/include/aero/contract/aero_contract.h (generated)\n@@ "))
+  EXPECT_TRUE(Contains(run.err,
+                       "--- a/include/aero/contract/aero_contract.h\n"
+                       "+++ b/include/aero/contract/aero_contract.h (generated)\n@@ "))
       << run.err;
-  EXPECT_TRUE(Contains(run.err, "\n-inline constexpr uint16_t kDeviceId = 0x1043;\n"
-                                "+inline constexpr uint16_t kDeviceId = 0x1042;\n"))
+  EXPECT_TRUE(Contains(run.err,
+                       "\n-inline constexpr uint16_t kDeviceId = 0x1043;\n"
+                       "+inline constexpr uint16_t kDeviceId = 0x1042;\n"))
       << run.err;
 }
 
@@ -163,7 +168,8 @@ TEST_F(CliRepo, MissingGeneratedFileFailsTheCheck) {
   fs::remove(Path(kDevicesCmdPath));
   const CliRun run = Cli({"check", "--root", Root()});
   EXPECT_EQ(run.code, kExitCheckFailed);
-  EXPECT_TRUE(Contains(run.err, "guest-tools/config/devices.cmd: generated file is missing")) << run.err;
+  EXPECT_TRUE(Contains(run.err, "guest-tools/config/devices.cmd: generated file is missing"))
+      << run.err;
 }
 
 TEST_F(CliRepo, ChangingTheContractMakesTheCommittedOutputsDrift) {
@@ -201,13 +207,14 @@ TEST_F(CliRepo, MarkedInfGetsItsModelsFromTheContract) {
   run = Cli({"check", "--root", Root()});
   EXPECT_EQ(run.code, kExitCheckFailed);
   const int line = LineOf(edited, "REV_02");
-  EXPECT_TRUE(Contains(run.err, "drivers/virtio-blk/inf/aero_virtio_blk.inf:" +
-                                    std::to_string(line) +
-                                    ": binds PCI\\VEN_1AF4&DEV_1042&REV_02, which is not in the "
-                                    "contract"))
+  EXPECT_TRUE(
+      Contains(run.err, "drivers/virtio-blk/inf/aero_virtio_blk.inf:" + std::to_string(line) +
+                            ": binds PCI\\VEN_1AF4&DEV_1042&REV_02, which is not in the "
+                            "contract"))
       << run.err;
-  EXPECT_TRUE(Contains(run.err, "drivers/virtio-blk/inf/aero_virtio_blk.inf: differs from what "
-                                "the contract generates"))
+  EXPECT_TRUE(Contains(run.err,
+                       "drivers/virtio-blk/inf/aero_virtio_blk.inf: differs from what "
+                       "the contract generates"))
       << run.err;
 }
 
@@ -229,11 +236,13 @@ TEST_F(CliRepo, HandWrittenInfIsCheckedToo) {
 }
 
 TEST_F(CliRepo, MarkedInfOfAnUnknownDriverIsAnError) {
-  WriteFile(Path("drivers/x/inf/other.inf"), ReadFile(FixturesDir() / "marked/aero_virtio_blk.inf"));
+  WriteFile(Path("drivers/x/inf/other.inf"),
+            ReadFile(FixturesDir() / "marked/aero_virtio_blk.inf"));
   const CliRun run = Cli({"generate", "--root", Root()});
   EXPECT_EQ(run.code, kExitCheckFailed);
-  EXPECT_TRUE(Contains(run.err, "drivers/x/inf/other.inf: has a models region but is not a driver "
-                                "package of the contract"))
+  EXPECT_TRUE(Contains(run.err,
+                       "drivers/x/inf/other.inf: has a models region but is not a driver "
+                       "package of the contract"))
       << run.err;
 }
 

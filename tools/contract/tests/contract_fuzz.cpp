@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     __builtin_trap();
   }
   std::vector<aero::contract_tool::Diagnostic> errors;
-  Schema() = aero::contract_tool::SchemaChecker::Create(nlohmann::json::parse(text), "schema", &errors);
+  Schema() =
+      aero::contract_tool::SchemaChecker::Create(nlohmann::json::parse(text), "schema", &errors);
   if (!Schema()) {
     __builtin_trap();
   }

@@ -66,6 +66,9 @@ TEST(HeaderGenerator, ConstantsComeFromTheContract) {
            "inline constexpr uint32_t kAbiVersion = 0x00010004;",
            "inline constexpr uint16_t kVendorId = 0xA3A0;",
            "inline constexpr uint32_t kContractVersionMajor = 1;",
+           "inline constexpr uint32_t kRegistersLength = 0x00010000;",
+           "inline constexpr uint32_t kVbeLfbLength = 0x03FC0000;",
+           "inline constexpr uint64_t kSize = 0x04000000;",
        }) {
     EXPECT_TRUE(Contains(header, expected)) << expected;
   }
@@ -96,10 +99,15 @@ TEST(MarkdownGenerator, TablesCoverEveryDevice) {
       EXPECT_TRUE(Contains(md, "`" + id + "`")) << id;
     }
   }
-  EXPECT_TRUE(Contains(md, "| `aero_virtio_blk` | aero_virtio_blk.inf | aero_virtio_blk.sys | "
-                           "SCSIAdapter | {4D36E97B-E325-11CE-BFC1-08002BE10318} | boot (0) | "
-                           "SCSI miniport | yes |"));
+  EXPECT_TRUE(Contains(md,
+                       "| `aero_virtio_blk` | aero_virtio_blk.inf | aero_virtio_blk.sys | "
+                       "SCSIAdapter | {4D36E97B-E325-11CE-BFC1-08002BE10318} | boot (0) | "
+                       "SCSI miniport | yes |"));
   EXPECT_TRUE(Contains(md, "| 0x1AED | all |"));
+  // Wide values are never truncated to the column's usual width.
+  EXPECT_TRUE(Contains(md,
+                       "| 1 | mmio, prefetchable | 0x4000000 | vbe_lfb | - | 0x40000 | "
+                       "0x3FC0000 | VBE linear framebuffer |"));
 }
 
 TEST(DevicesCmdGenerator, QuotedIdsAndCrlf) {
@@ -109,14 +117,17 @@ TEST(DevicesCmdGenerator, QuotedIdsAndCrlf) {
       ASSERT_TRUE(i > 0 && cmd[i - 1] == '\r') << "bare LF at byte " << i;
     }
   }
-  EXPECT_TRUE(Contains(cmd, "set AERO_VIRTIO_BLK_HWIDS=\"PCI\\VEN_1AF4&DEV_1042&SUBSYS_00021AF4"
-                            "&REV_01\" \"PCI\\VEN_1AF4&DEV_1042&REV_01\"\r\n"));
+  EXPECT_TRUE(Contains(cmd,
+                       "set AERO_VIRTIO_BLK_HWIDS=\"PCI\\VEN_1AF4&DEV_1042&SUBSYS_00021AF4"
+                       "&REV_01\" \"PCI\\VEN_1AF4&DEV_1042&REV_01\"\r\n"));
   EXPECT_TRUE(Contains(cmd, "set \"AERO_VIRTIO_BLK_SERVICE=aero_virtio_blk\"\r\n"));
   EXPECT_TRUE(Contains(cmd, "set \"AERO_VIRTIO_INPUT_TABLET_INF=aero_virtio_input.inf\"\r\n"));
   EXPECT_TRUE(Contains(cmd, "set \"AERO_AEROGPU_SERVICE=aerogpu\"\r\n"));
   EXPECT_TRUE(Contains(cmd, "set \"AERO_BOOT_CRITICAL_DRIVERS=aero_virtio_blk\"\r\n"));
-  EXPECT_TRUE(Contains(cmd, "set AERO_FORBIDDEN_HWID_PREFIXES=\"PCI\\VEN_1AED\" \"PCI\\VEN_1AE0\""));
-  EXPECT_TRUE(Contains(cmd, "\"pci#ven_1af4&dev_1042&cc_010000\" \"pci#ven_1af4&dev_1042&cc_0100\""));
+  EXPECT_TRUE(
+      Contains(cmd, "set AERO_FORBIDDEN_HWID_PREFIXES=\"PCI\\VEN_1AED\" \"PCI\\VEN_1AE0\""));
+  EXPECT_TRUE(
+      Contains(cmd, "\"pci#ven_1af4&dev_1042&cc_010000\" \"pci#ven_1af4&dev_1042&cc_0100\""));
   EXPECT_FALSE(Contains(cmd, "AERO_VIRTIO_NET_CDD_KEYS"));  // only boot-critical devices
   // Every set line outside quotes is free of cmd's special characters.
   for (const char* bad : {"%", "^", "|", "<", ">"}) {
@@ -127,10 +138,9 @@ TEST(DevicesCmdGenerator, QuotedIdsAndCrlf) {
 TEST(DevicesCmdGenerator, CriticalDeviceDatabaseKeys) {
   const Contract contract = RealContract();
   EXPECT_EQ(CriticalDeviceDatabaseKeys(contract.devices[0]),
-            (std::vector<std::string>{"pci#ven_1af4&dev_1042&subsys_00021af4&rev_01",
-                                      "pci#ven_1af4&dev_1042&rev_01",
-                                      "pci#ven_1af4&dev_1042&cc_010000",
-                                      "pci#ven_1af4&dev_1042&cc_0100"}));
+            (std::vector<std::string>{
+                "pci#ven_1af4&dev_1042&subsys_00021af4&rev_01", "pci#ven_1af4&dev_1042&rev_01",
+                "pci#ven_1af4&dev_1042&cc_010000", "pci#ven_1af4&dev_1042&cc_0100"}));
 }
 
 TEST(InfModelsGenerator, SharedGenericIdAppearsOnceWithTheDriverDescription) {

@@ -76,7 +76,9 @@ TEST(HardwareId, CriticalDeviceDatabaseKey) {
 TEST(HardwareId, Hex) {
   EXPECT_EQ(Hex(0x1AF4, 4), "1AF4");
   EXPECT_EQ(Hex(0x2, 2), "02");
-  EXPECT_EQ(Hex(0x12345, 4), "2345");
+  EXPECT_EQ(Hex(0x12345, 4), "12345");
+  EXPECT_EQ(Hex(0, 1), "0");
+  EXPECT_EQ(Hex(0xFFFFFFFFFFFFFFFFull, 4), "FFFFFFFFFFFFFFFF");
 }
 
 }  // namespace

@@ -12,9 +12,12 @@ namespace {
 
 namespace h = ::aero::contract;
 
-static_assert(h::virtio_blk::kDeviceId == h::virtio::kModernDeviceIdBase + h::virtio_blk::kVirtioType);
-static_assert(h::virtio_net::kDeviceId == h::virtio::kModernDeviceIdBase + h::virtio_net::kVirtioType);
-static_assert(h::virtio_snd::kDeviceId == h::virtio::kModernDeviceIdBase + h::virtio_snd::kVirtioType);
+static_assert(h::virtio_blk::kDeviceId ==
+              h::virtio::kModernDeviceIdBase + h::virtio_blk::kVirtioType);
+static_assert(h::virtio_net::kDeviceId ==
+              h::virtio::kModernDeviceIdBase + h::virtio_net::kVirtioType);
+static_assert(h::virtio_snd::kDeviceId ==
+              h::virtio::kModernDeviceIdBase + h::virtio_snd::kVirtioType);
 static_assert((h::virtio_blk::kRequiredFeatures & h::virtio_blk::feature::kVersion1) != 0);
 static_assert((h::virtio_net::kRequiredFeatures & h::virtio_net::kForbiddenFeatures) == 0);
 static_assert(h::virtio_blk::bar0::kDeviceCfgOffset + h::virtio_blk::bar0::kDeviceCfgLength <=

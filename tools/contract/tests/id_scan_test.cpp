@@ -38,10 +38,10 @@ TEST(IdScan, FlagsContractIdsWrittenAsLiterals) {
 }
 
 TEST(IdScan, IgnoresOtherNumbersAndPartialMatches) {
-  const std::vector<Diagnostic> found =
-      Scan("a = 0x0001; b = 0x10420; c = 0x01042; d = x0x1042; e = 0x1043;\n"
-           "f = kVendor0x1AF4; g = 0x1042ab; h = DEV_1042; i = XVEN_1AF4; j = 0x1000;\n"
-           "// VEN_1AF4 0x1AF4\n");
+  const std::vector<Diagnostic> found = Scan(
+      "a = 0x0001; b = 0x10420; c = 0x01042; d = x0x1042; e = 0x1043;\n"
+      "f = kVendor0x1AF4; g = 0x1042ab; h = DEV_1042; i = XVEN_1AF4; j = 0x1000;\n"
+      "// VEN_1AF4 0x1AF4\n");
   EXPECT_TRUE(found.empty()) << testing::Joined(found);
 }
 

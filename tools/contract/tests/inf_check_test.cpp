@@ -25,8 +25,9 @@ class InfCheck : public ::testing::Test {
     blk_ = ReadFile(FixturesDir() / "infs/aero_virtio_blk.inf");
   }
 
-  std::vector<Diagnostic> Check(const std::string& text,
-                                const std::string& name = "drivers/virtio-blk/inf/aero_virtio_blk.inf") {
+  std::vector<Diagnostic> Check(
+      const std::string& text,
+      const std::string& name = "drivers/virtio-blk/inf/aero_virtio_blk.inf") {
     inf::InfParseResult parsed = inf::ParseInfText(text, name);
     EXPECT_TRUE(parsed.ok()) << parsed.error.ToString();
     if (!parsed.ok()) {
@@ -79,17 +80,20 @@ TEST_F(InfCheck, WrongServiceName) {
 
 TEST_F(InfCheck, MissingHardwareId) {
   const int amd64 = LineOf(blk_, "[AeroVirtioBlk.NTamd64.6.1]");
-  const std::string line_text = "%BlkDesc% = AeroVirtioBlk_Install, PCI\\VEN_1AF4&DEV_1042&REV_01\n";
+  const std::string line_text =
+      "%BlkDesc% = AeroVirtioBlk_Install, PCI\\VEN_1AF4&DEV_1042&REV_01\n";
   std::string edited = blk_;
   edited.erase(edited.find(line_text, edited.find("[AeroVirtioBlk.NTamd64.6.1]")),
                line_text.size());
   const std::vector<Diagnostic> found = Check(edited);
-  ExpectAt(found, amd64, "[AeroVirtioBlk.NTamd64.6.1] misses hardware ID PCI\\VEN_1AF4&DEV_1042&REV_01");
+  ExpectAt(found, amd64,
+           "[AeroVirtioBlk.NTamd64.6.1] misses hardware ID PCI\\VEN_1AF4&DEV_1042&REV_01");
   EXPECT_EQ(found.size(), 1u) << Joined(found);
 }
 
 TEST_F(InfCheck, UngatedHardwareId) {
-  const std::string edited = ReplaceOnce(blk_, "PCI\\VEN_1AF4&DEV_1042&REV_01", "PCI\\VEN_1AF4&DEV_1042");
+  const std::string edited =
+      ReplaceOnce(blk_, "PCI\\VEN_1AF4&DEV_1042&REV_01", "PCI\\VEN_1AF4&DEV_1042");
   const std::vector<Diagnostic> found = Check(edited);
   ExpectAt(found, LineOf(blk_, "PCI\\VEN_1AF4&DEV_1042&REV_01"),
            "binds PCI\\VEN_1AF4&DEV_1042, which is not revision-gated");
@@ -123,7 +127,8 @@ TEST_F(InfCheck, NonPciIdIsNotInTheContract) {
 
 TEST_F(InfCheck, VersionClassAndGuid) {
   std::string edited = ReplaceOnce(blk_, "Class       = SCSIAdapter", "Class       = HDC");
-  ExpectAt(Check(edited), LineOf(edited, "= HDC"), "Class is 'HDC' but the contract says 'SCSIAdapter'");
+  ExpectAt(Check(edited), LineOf(edited, "= HDC"),
+           "Class is 'HDC' but the contract says 'SCSIAdapter'");
   edited = ReplaceOnce(blk_, "{4D36E97B-", "{4D36E96A-");
   ExpectAt(Check(edited), LineOf(edited, "ClassGuid"), "ClassGuid is '{4D36E96A-");
   edited = ReplaceOnce(blk_, "Signature   = \"$Windows NT$\"", "Signature = \"$Windows 95$\"");
@@ -144,10 +149,12 @@ TEST_F(InfCheck, MissingModelsSection) {
 
 TEST_F(InfCheck, ServiceInstallSectionAgreesWithTheContract) {
   std::string edited = ReplaceOnce(blk_, "StartType      = 0", "StartType      = 3");
-  ExpectAt(Check(edited), LineOf(edited, "StartType"), "StartType is '3' but the contract says 0 (boot)");
+  ExpectAt(Check(edited), LineOf(edited, "StartType"),
+           "StartType is '3' but the contract says 0 (boot)");
   edited = ReplaceOnce(blk_, "%12%\\aero_virtio_blk.sys", "%12%\\viostor.sys");
   ExpectAt(Check(edited), LineOf(edited, "ServiceBinary"),
-           "ServiceBinary is '%12%\\viostor.sys' but the contract's driver binary is aero_virtio_blk.sys");
+           "ServiceBinary is '%12%\\viostor.sys' but the contract's driver binary is "
+           "aero_virtio_blk.sys");
   edited = ReplaceOnce(blk_, "LoadOrderGroup = SCSI miniport", "LoadOrderGroup = Base");
   ExpectAt(Check(edited), LineOf(edited, "LoadOrderGroup"),
            "LoadOrderGroup is 'Base' but the contract says 'SCSI miniport'");
@@ -156,7 +163,8 @@ TEST_F(InfCheck, ServiceInstallSectionAgreesWithTheContract) {
 }
 
 TEST_F(InfCheck, FunctionDriverNeedsAssocServiceFlag) {
-  const std::string edited = ReplaceOnce(blk_, "aero_virtio_blk, 0x00000002,", "aero_virtio_blk, 0,");
+  const std::string edited =
+      ReplaceOnce(blk_, "aero_virtio_blk, 0x00000002,", "aero_virtio_blk, 0,");
   ExpectAt(Check(edited), LineOf(edited, "[AeroVirtioBlk_Install.NT.Services]"),
            "has no AddService with SPSVCINST_ASSOCSERVICE");
 }
@@ -164,12 +172,13 @@ TEST_F(InfCheck, FunctionDriverNeedsAssocServiceFlag) {
 TEST_F(InfCheck, MissingInstallSection) {
   const std::string edited = ReplaceOnce(blk_, "%BlkDesc% = AeroVirtioBlk_Install, PCI",
                                          "%BlkDesc% = Nowhere_Install, PCI");
-  ExpectAt(Check(edited), LineOf(edited, "Nowhere_Install"), "install section [Nowhere_Install] not found");
+  ExpectAt(Check(edited), LineOf(edited, "Nowhere_Install"),
+           "install section [Nowhere_Install] not found");
 }
 
 TEST_F(InfCheck, MalformedModelLine) {
-  const std::string edited = ReplaceOnce(blk_, "%BlkDesc% = AeroVirtioBlk_Install, PCI\\VEN_1AF4&DEV_1042&REV_01",
-                                         "just some text");
+  const std::string edited = ReplaceOnce(
+      blk_, "%BlkDesc% = AeroVirtioBlk_Install, PCI\\VEN_1AF4&DEV_1042&REV_01", "just some text");
   ExpectAt(Check(edited), LineOf(edited, "just some text"), "malformed model entry");
 }
 
@@ -208,8 +217,9 @@ TEST_F(InfCheck, RepositoryWalkParsesEveryInfAndSkipsFixtures) {
   const std::vector<Diagnostic> found = CheckRepositoryInfs(contract_, repo.path(), &checked);
   EXPECT_EQ(checked, 2);
   ASSERT_EQ(found.size(), 1u) << Joined(found);
-  EXPECT_EQ(found[0].ToString(),
-            "drivers/virtio-net/inf/aero_virtio_net.inf:3: unterminated section header (missing ']')");
+  EXPECT_EQ(
+      found[0].ToString(),
+      "drivers/virtio-net/inf/aero_virtio_net.inf:3: unterminated section header (missing ']')");
 }
 
 TEST_F(InfCheck, TwoInfsForOneDriver) {
@@ -219,8 +229,9 @@ TEST_F(InfCheck, TwoInfsForOneDriver) {
   int checked = 0;
   const std::vector<Diagnostic> found = CheckRepositoryInfs(contract_, repo.path(), &checked);
   ASSERT_EQ(found.size(), 1u) << Joined(found);
-  EXPECT_NE(found[0].message.find("second INF named aero_virtio_blk.inf (also a/aero_virtio_blk.inf)"),
-            std::string::npos);
+  EXPECT_NE(
+      found[0].message.find("second INF named aero_virtio_blk.inf (also a/aero_virtio_blk.inf)"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -11,7 +11,8 @@
 namespace aero::contract_tool {
 namespace {
 
-const std::vector<std::string> kBody = {"[Models.NTx86]", "\"Disk\" = Install, PCI\\VEN_1AF4&DEV_1042&REV_01"};
+const std::vector<std::string> kBody = {"[Models.NTx86]",
+                                        "\"Disk\" = Install, PCI\\VEN_1AF4&DEV_1042&REV_01"};
 
 TEST(InfRegion, NoMarkersMeansNoRegion) {
   RegionUpdate update = ApplyModelsRegion("[Version]\n", "a.inf", kBody);
@@ -26,9 +27,10 @@ TEST(InfRegion, ReplacesTheBodyAndKeepsTheMarkers) {
   RegionUpdate update = ApplyModelsRegion(inf, "a.inf", kBody);
   ASSERT_TRUE(update.has_region);
   ASSERT_TRUE(update.bytes.has_value()) << testing::Joined(update.errors);
-  EXPECT_EQ(*update.bytes,
-            "[Version]\n; @aero-contract begin models\n[Models.NTx86]\n"
-            "\"Disk\" = Install, PCI\\VEN_1AF4&DEV_1042&REV_01\n; @aero-contract end models\n[X]\n");
+  EXPECT_EQ(
+      *update.bytes,
+      "[Version]\n; @aero-contract begin models\n[Models.NTx86]\n"
+      "\"Disk\" = Install, PCI\\VEN_1AF4&DEV_1042&REV_01\n; @aero-contract end models\n[X]\n");
   // Applying again is a fixed point.
   EXPECT_EQ(*ApplyModelsRegion(*update.bytes, "a.inf", kBody).bytes, *update.bytes);
 }
@@ -48,8 +50,9 @@ TEST(InfRegion, KeepsUtf16) {
   RegionUpdate update = ApplyModelsRegion(encoded, "a.inf", {"x"});
   ASSERT_TRUE(update.bytes.has_value()) << testing::Joined(update.errors);
   std::string expected;
-  ASSERT_TRUE(inf::EncodeText("; @aero-contract begin models\r\nx\r\n; @aero-contract end models\r\n",
-                              inf::TextEncoding::kUtf16Le, &expected, &error));
+  ASSERT_TRUE(
+      inf::EncodeText("; @aero-contract begin models\r\nx\r\n; @aero-contract end models\r\n",
+                      inf::TextEncoding::kUtf16Le, &expected, &error));
   EXPECT_EQ(*update.bytes, expected);
 }
 
@@ -75,7 +78,10 @@ TEST(InfRegion, MarkerErrorsNameTheLine) {
 }
 
 TEST(InfRegion, UndecodableInf) {
-  RegionUpdate update = ApplyModelsRegion(std::string("\xFF\xFE" "a", 3), "a.inf", kBody);
+  RegionUpdate update = ApplyModelsRegion(std::string("\xFF\xFE"
+                                                      "a",
+                                                      3),
+                                          "a.inf", kBody);
   ASSERT_EQ(update.errors.size(), 1u);
   EXPECT_NE(update.errors[0].message.find("odd number of bytes"), std::string::npos);
 }

@@ -84,9 +84,10 @@ TEST(JsonReader, MalformedContractFailsTheLoader) {
 
 TEST(JsonReader, ConverterIsDefensiveWithoutTheSchema) {
   // Documents the schema would reject still give errors, never crashes.
-  for (const char* text : {"null", "[]", "{\"contract\": 1}",
-                           "{\"devices\": [{\"pci\": {\"vendor_id\": \"0xZZZZ\"}}]}",
-                           "{\"drivers\": [{\"name\": 5}], \"virtio\": {\"vendor_id\": \"0x1\"}}"}) {
+  for (const char* text :
+       {"null", "[]", "{\"contract\": 1}",
+        "{\"devices\": [{\"pci\": {\"vendor_id\": \"0xZZZZ\"}}]}",
+        "{\"drivers\": [{\"name\": 5}], \"virtio\": {\"vendor_id\": \"0x1\"}}"}) {
     LoadResult result = ConvertContract(nlohmann::json::parse(text), "c.json");
     EXPECT_FALSE(result.errors.empty()) << text;
   }

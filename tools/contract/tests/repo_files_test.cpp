@@ -17,7 +17,10 @@ TEST(RepoFiles, ExcludedDirectories) {
   EXPECT_TRUE(IsExcludedDirectory("tools/contract/tests/fixtures"));
   EXPECT_TRUE(IsExcludedDirectory("a/testdata"));
   EXPECT_TRUE(IsExcludedDirectory("tools/inf/tests/fuzz_corpus"));
+  EXPECT_TRUE(IsExcludedDirectory("tools/packager/tests"));
+  EXPECT_TRUE(IsExcludedDirectory("lib/virtio/testing"));
   EXPECT_FALSE(IsExcludedDirectory("drivers/virtio-blk/inf"));
+  EXPECT_FALSE(IsExcludedDirectory("guest-tools"));
 }
 
 TEST(RepoFiles, FindInfFiles) {
@@ -27,6 +30,7 @@ TEST(RepoFiles, FindInfFiles) {
   testing::WriteFile(repo.path() / "drivers/b/notes.txt", "");
   testing::WriteFile(repo.path() / "build/c.inf", "");
   testing::WriteFile(repo.path() / "x/fixtures/d.inf", "");
+  testing::WriteFile(repo.path() / "tools/packager/tests/data/e.inf", "");
   std::vector<std::string> errors;
   const std::vector<fs::path> found = FindInfFiles(repo.path(), &errors);
   EXPECT_TRUE(errors.empty());

@@ -13,8 +13,12 @@
 
 namespace aero::contract_tool::testing {
 
-std::filesystem::path SourceDir() { return AERO_SOURCE_DIR; }
-std::filesystem::path FixturesDir() { return AERO_CONTRACT_FIXTURES; }
+std::filesystem::path SourceDir() {
+  return AERO_SOURCE_DIR;
+}
+std::filesystem::path FixturesDir() {
+  return AERO_CONTRACT_FIXTURES;
+}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::string text;
@@ -94,7 +98,8 @@ int LineOf(const std::string& text, const std::string& needle, int after) {
 }
 
 TempDir::TempDir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "aero-contract-test-XXXXXX").string();
+  std::string templ =
+      (std::filesystem::temp_directory_path() / "aero-contract-test-XXXXXX").string();
   if (::mkdtemp(templ.data()) == nullptr) {
     throw std::runtime_error("mkdtemp failed");
   }

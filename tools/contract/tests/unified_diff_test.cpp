@@ -7,7 +7,9 @@
 namespace aero::contract_tool {
 namespace {
 
-TEST(UnifiedDiff, EqualTextsGiveNothing) { EXPECT_EQ(UnifiedDiff("a\nb\n", "a\nb\n", "x", "y"), ""); }
+TEST(UnifiedDiff, EqualTextsGiveNothing) {
+  EXPECT_EQ(UnifiedDiff("a\nb\n", "a\nb\n", "x", "y"), "");
+}
 
 TEST(UnifiedDiff, OneChangedLineWithContext) {
   const std::string before = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";

@@ -16,7 +16,9 @@ using testing::Joined;
 using testing::LoadJson;
 using testing::RealContractJson;
 
-json::json_pointer P(const std::string& pointer) { return json::json_pointer(pointer); }
+json::json_pointer P(const std::string& pointer) {
+  return json::json_pointer(pointer);
+}
 
 // Device indices in contract/aero-contract.json.
 constexpr int kBlk = 0;
@@ -45,10 +47,10 @@ void ExpectInvalid(const std::function<void(json&)>& mutate, const std::string& 
                      << Joined(result.errors);
 }
 
-#define EXPECT_INVALID(mutation, pointer, text)          \
-  do {                                                   \
-    SCOPED_TRACE(pointer);                               \
-    ExpectInvalid([&](json & doc) { mutation; }, pointer, text); \
+#define EXPECT_INVALID(mutation, pointer, text)                 \
+  do {                                                          \
+    SCOPED_TRACE(pointer);                                      \
+    ExpectInvalid([&](json& doc) { mutation; }, pointer, text); \
   } while (false)
 
 TEST(Validate, RealContractPasses) {
@@ -106,7 +108,8 @@ TEST(ValidateSchema, LowerCaseHexIsRejected) {
 }
 
 TEST(ValidateSchema, VirtioKindNeedsAVirtioSection) {
-  EXPECT_INVALID(doc[P(Dev(kNet))].erase("virtio"), Dev(kNet), "missing required property 'virtio'");
+  EXPECT_INVALID(doc[P(Dev(kNet))].erase("virtio"), Dev(kNet),
+                 "missing required property 'virtio'");
 }
 
 TEST(ValidateSchema, AerogpuKindCannotHaveAVirtioSection) {
@@ -221,9 +224,10 @@ TEST(ValidateForbidden, LegacyAerogpuVendorsAreListed) {
 }
 
 TEST(ValidateForbidden, RangesAreOrdered) {
-  EXPECT_INVALID(doc["forbidden_identities"].push_back(
-                     {{"vendor_id", "0x1234"}, {"device_id_first", "0x0002"},
-                      {"device_id_last", "0x0001"}, {"reason", "test"}}),
+  EXPECT_INVALID(doc["forbidden_identities"].push_back({{"vendor_id", "0x1234"},
+                                                        {"device_id_first", "0x0002"},
+                                                        {"device_id_last", "0x0001"},
+                                                        {"reason", "test"}}),
                  "/forbidden_identities/2", "is after device_id_last");
 }
 
@@ -340,9 +344,9 @@ TEST(ValidateHardwareIds, MostSpecificFirst) {
         std::swap(ids[0], ids[1]);
       },
       Dev(kBlk, "/hardware_ids/0"), "the first hardware ID must be the most specific one");
-  EXPECT_INVALID(doc[P(Dev(kBlk, "/hardware_ids"))].push_back(
-                     "PCI\\VEN_1AF4&DEV_1042&SUBSYS_00021AF4&REV_01"),
-                 Dev(kBlk, "/hardware_ids/2"), "duplicate hardware ID");
+  EXPECT_INVALID(
+      doc[P(Dev(kBlk, "/hardware_ids"))].push_back("PCI\\VEN_1AF4&DEV_1042&SUBSYS_00021AF4&REV_01"),
+      Dev(kBlk, "/hardware_ids/2"), "duplicate hardware ID");
 }
 
 TEST(ValidateHardwareIds, SpecificAfterGenericIsOutOfOrder) {
@@ -387,8 +391,8 @@ TEST(ValidateQueues, IndicesAreDenseFromZero) {
 }
 
 TEST(ValidateQueues, NamesAreUnique) {
-  EXPECT_INVALID(doc[P(Dev(kNet, "/virtio/queues/1/name"))] = "rx", Dev(kNet, "/virtio/queues/1/name"),
-                 "duplicate queue name");
+  EXPECT_INVALID(doc[P(Dev(kNet, "/virtio/queues/1/name"))] = "rx",
+                 Dev(kNet, "/virtio/queues/1/name"), "duplicate queue name");
 }
 
 TEST(ValidateFeatures, Version1IsRequired) {
@@ -492,7 +496,8 @@ TEST(ValidateBars, AerogpuRegionsHaveNoVirtioCfgType) {
                  Dev(kGpu, "/bars/0/regions/0/virtio_cfg_type"), "no virtio cfg_type");
 }
 
-// --- Device configuration -------------------------------------------------------------------------
+// --- Device configuration
+// -------------------------------------------------------------------------
 
 TEST(ValidateConfig, FieldsStayInsideTheRegion) {
   EXPECT_INVALID(doc[P(Dev(kBlk, "/device_config/fields/0/offset"))] = "0xFC",

@@ -22,7 +22,8 @@ def virtio_status(ctx):
     problems = []
     expected = int(ctx.marker.fields.get("devices", "-1"))
     if len(devices) != expected:
-        problems.append(f"QEMU lists {len(devices)} virtio devices, the guest brought up {expected}")
+        problems.append(f"QEMU lists {len(devices)} virtio devices, the guest brought up "
+                        f"{expected}")
     matched = set()
     for d in devices:
         path = d["path"]

@@ -81,8 +81,8 @@ def _run(args):
         report.atomic_write(args.summary, summary)
     if args.junit:
         report.atomic_write(args.junit, report.junit_xml(results))
-    if args.cost_json:
-        rows = [dict(row, scenario=r.scenario) for r in results for row in r.cost]
+    rows = [dict(row, scenario=r.scenario) for r in results for row in r.cost]
+    if args.cost_json and rows:
         report.atomic_write(args.cost_json, json.dumps(rows, indent=2) + "\n")
     return 0 if all(r.verdict_ok for r in results) else 1
 
@@ -92,7 +92,8 @@ def main(argv):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("check-kernel", help="check that a file is a bootable multiboot ELF32 kernel")
+    p = sub.add_parser("check-kernel",
+                       help="check that a file is a bootable multiboot ELF32 kernel")
     p.add_argument("kernel")
     p.set_defaults(func=_check_kernel)
 

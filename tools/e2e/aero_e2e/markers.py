@@ -1,6 +1,7 @@
 """The AERO_SELFTEST line protocol, reader side (docs/selftest-protocol.md).
 
-A marker line starts at the beginning of a serial line with ``AERO_SELFTEST|`` and is ``|``-separated.
+A marker line starts at the beginning of a serial line with ``AERO_SELFTEST|``; its fields are
+separated by ``|``.
 Values are percent-escaped (``%``, ``|``, CR, LF and control bytes as ``%XX``). Every other line is
 console text. ``MarkerStream`` checks the order rules and collects per-test results.
 """

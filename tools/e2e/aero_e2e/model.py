@@ -5,7 +5,8 @@ run must end in."""
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
-OUTCOMES = ("pass", "fail", "timeout", "qemu-error", "crash", "protocol-error")
+# harness-error: the harness itself could not prepare the run (work directory, images).
+OUTCOMES = ("pass", "fail", "timeout", "qemu-error", "crash", "protocol-error", "harness-error")
 
 
 @dataclass

@@ -7,7 +7,6 @@ import selectors
 import shutil
 import tempfile
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 from . import disk as disk_mod
@@ -128,10 +127,16 @@ def run_scenario(scenario, kernel, work_dir, qemu="qemu-system-x86_64", accel="t
                  timeout_scale=1.0, log=None):
     """Runs scenario and returns a RunResult (never raises for guest or QEMU failures)."""
     work_dir = os.path.abspath(work_dir)
-    _prepare_work_dir(work_dir)
     result = RunResult(scenario=scenario.name, work_dir=work_dir)
-    for d in scenario.disks:
-        disk_mod.create_image(os.path.join(work_dir, f"{d.drive_id}.img"), d.size, d.seed)
+    start = time.monotonic()
+    try:
+        _prepare_work_dir(work_dir)
+        for d in scenario.disks:
+            disk_mod.create_image(os.path.join(work_dir, f"{d.drive_id}.img"), d.size, d.seed)
+    except (OSError, ValueError) as e:
+        result.outcome = "harness-error"
+        result.reasons.append(f"cannot prepare {work_dir}: {e}")
+        return _finish(result, scenario, start)
     # The QMP socket path must stay short (unix sockets allow ~108 bytes).
     socket_dir = tempfile.mkdtemp(prefix="aero-e2e-")
     qmp_socket = os.path.join(socket_dir, "qmp.sock")
@@ -157,7 +162,6 @@ def run_scenario(scenario, kernel, work_dir, qemu="qemu-system-x86_64", accel="t
             qmp_holder["client"] = client
         return client
 
-    start = time.monotonic()
     timeout_kind = None
     try:
         try:
@@ -174,12 +178,14 @@ def run_scenario(scenario, kernel, work_dir, qemu="qemu-system-x86_64", accel="t
             result.timed_out_test = t.test
             result.reasons.append(str(t))
     finally:
-        client = qmp_holder.get("client")
-        if client is not None:
-            client.close()
-        result.stopped_by_harness = process.running()
-        status = process.stop()
-        shutil.rmtree(socket_dir, ignore_errors=True)
+        try:
+            client = qmp_holder.get("client")
+            if client is not None:
+                client.close()
+            result.stopped_by_harness = process.running()
+            status = process.stop()
+        finally:
+            shutil.rmtree(socket_dir, ignore_errors=True)
     result.exit_status = status
     result.stderr_tail = _tail(stderr_path, TAIL_LINES)
     result.serial_tail = _tail(serial_path, TAIL_LINES)
@@ -204,9 +210,8 @@ def _follow(process, scenario, result, serial_path, qmp_factory, start, scale, l
     test_deadline = None
     exit_deadline = None
     splitter = LineSplitter()
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout_fd, selectors.EVENT_READ)
-    with open(serial_path, "wb") as serial_log:
+    with selectors.DefaultSelector() as selector, open(serial_path, "wb") as serial_log:
+        selector.register(process.stdout_fd, selectors.EVENT_READ)
         while True:
             now = time.monotonic()
             if now >= overall_deadline:
@@ -231,12 +236,8 @@ def _follow(process, scenario, result, serial_path, qmp_factory, start, scale, l
                 deadlines.append(exit_deadline)
             wait = max(0.0, min(deadlines) - now)
             events = selector.select(timeout=min(wait, 0.5))
-            if not events:
-                if process.poll() is not None:
-                    # QEMU is gone; drain whatever is left in the pipe below.
-                    pass
-                else:
-                    continue
+            if not events and process.poll() is None:
+                continue  # nothing yet; re-check the deadlines (if QEMU is gone, drain the pipe)
             try:
                 chunk = os.read(process.stdout_fd, 65536)
             except BlockingIOError:
@@ -379,7 +380,8 @@ def _cost_table(result, windows):
         try:
             window = int(f["window"])
         except (KeyError, ValueError):
-            result.checks.append(CheckResult("host.cost", False, f"bad cost_window line: {info.line}"))
+            result.checks.append(CheckResult("host.cost", False,
+                                             f"bad cost_window line: {info.line}"))
             continue
         seen.add(window)
         counts = windows.get(window)

@@ -3,7 +3,7 @@ scenario on a pc (i440fx) or q35 machine with QEMU's own virtio devices."""
 
 import zlib
 
-from . import actions
+from . import actions, trace
 from .model import CheckResult, Disk, Expect, KernelBoot, Scenario
 
 DISK_BYTES = 2 * 1024 * 1024
@@ -156,7 +156,6 @@ def _scenarios():
     # Cost report: QEMU traces doorbells, queue notifications, interrupts and ISR reads. Every
     # measured device runs with ioeventfd=off so each doorbell reaches the traced MMIO handler,
     # and sits alone on its interrupt line (blk: IRQ 11; NICs: IRQ 10 and 11).
-    from . import trace
     out.append(Scenario(
         name="cost-blk",
         description="cost report: virtio-blk doorbells, interrupts, ISR reads per batch",

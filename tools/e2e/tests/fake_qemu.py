@@ -3,7 +3,6 @@
 reads `behaviour=<name>` from -append, and acts out one way a run can go (pass, hang, crash, ...).
 """
 
-import os
 import signal
 import sys
 import time

@@ -17,8 +17,8 @@ class CommandTest(unittest.TestCase):
                         boot=KernelBoot({"scenario": "blk", "seed": "0x1"}), **kwargs)
 
     def test_basics(self):
-        argv = build_command(self.scenario(machine="q35", memory_mb=96), "/k.elf", "/w", "/s/q.sock",
-                             qemu="/usr/bin/qemu")
+        argv = build_command(self.scenario(machine="q35", memory_mb=96), "/k.elf", "/w",
+                             "/s/q.sock", qemu="/usr/bin/qemu")
         self.assertEqual(argv[0], "/usr/bin/qemu")
         for flag in ["-nodefaults", "-no-reboot"]:
             self.assertIn(flag, argv)

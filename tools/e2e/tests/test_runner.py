@@ -97,6 +97,15 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual(result.outcome, "qemu-error")
         self.assertTrue(any("cannot start" in r for r in result.reasons))
 
+    def test_unusable_work_dir_is_a_harness_error(self):
+        blocker = os.path.join(self.dir, "file")
+        with open(blocker, "w") as f:
+            f.write("not a directory")
+        s = scenario("pass")
+        result = run_scenario(s, "/k.elf", os.path.join(blocker, "sub"), qemu=FAKE_QEMU)
+        self.assertEqual(result.outcome, "harness-error")
+        self.assertTrue(any("cannot prepare" in r for r in result.reasons))
+
     def test_exit_status_must_match_result(self):
         result, _ = self.run_fake(scenario("mismatch"))
         self.assertEqual(result.outcome, "protocol-error")
@@ -131,7 +140,8 @@ class RunnerTest(unittest.TestCase):
         self.assertTrue(any("no action for this token" in r for r in result.reasons))
 
     def test_failed_host_check_fails_the_run(self):
-        s = scenario("pass", checks=[lambda result: [CheckResult("host.always_bad", False, "nope")]])
+        s = scenario("pass",
+                     checks=[lambda result: [CheckResult("host.always_bad", False, "nope")]])
         result, _ = self.run_fake(s)
         self.assertEqual(result.outcome, "fail")
         self.assertIn("host.always_bad: nope", result.reasons)

@@ -75,8 +75,8 @@ TEST(InfModels, ReadModelsSplitsDescriptionInstallAndIds) {
   ASSERT_EQ(x86.size(), 2u);
   EXPECT_EQ(x86[0].description, "Aero Disk");
   EXPECT_EQ(x86[0].install_section, "Disk_Install");
-  EXPECT_EQ(x86[0].ids, (std::vector<std::string>{"PCI\\VEN_1AF4&DEV_1042&REV_01",
-                                                  "PCI\\VEN_1AF4&DEV_1042"}));
+  EXPECT_EQ(x86[0].ids,
+            (std::vector<std::string>{"PCI\\VEN_1AF4&DEV_1042&REV_01", "PCI\\VEN_1AF4&DEV_1042"}));
   EXPECT_EQ(x86[0].line_number, 7);
   EXPECT_TRUE(x86[1].install_section.empty());  // "broken line" has no model shape
   EXPECT_EQ(x86[1].line_number, 8);

@@ -61,8 +61,7 @@ TEST(InfParser, KeylessLinesAndEmptyFields) {
   ASSERT_NE(s, nullptr);
   ASSERT_EQ(s->lines.size(), 3u);
   EXPECT_FALSE(s->lines[0].has_key);
-  EXPECT_EQ(s->lines[0].values,
-            (std::vector<std::string>{"HKR", "", "Foo", "0x00010001", "1"}));
+  EXPECT_EQ(s->lines[0].values, (std::vector<std::string>{"HKR", "", "Foo", "0x00010001", "1"}));
   EXPECT_EQ(s->lines[1].values, (std::vector<std::string>{"HKR", "", "Bar", "", "x"}));
   EXPECT_TRUE(s->lines[2].has_key);
   EXPECT_TRUE(s->lines[2].values.empty());
@@ -256,8 +255,9 @@ TEST(InfParser, ErrorStringsEntryWithoutEquals) {
 }
 
 TEST(InfParser, Utf16LeFileParsesLikeAscii) {
-  const std::string text = "[Version]\r\nSignature=\"$Windows NT$\"\r\n[S]\r\nk = %A%\r\n"
-                           "[Strings]\r\nA=\"\xC3\xA9t\xC3\xA9\"\r\n";
+  const std::string text =
+      "[Version]\r\nSignature=\"$Windows NT$\"\r\n[S]\r\nk = %A%\r\n"
+      "[Strings]\r\nA=\"\xC3\xA9t\xC3\xA9\"\r\n";
   std::string encoded;
   std::string error;
   ASSERT_TRUE(EncodeText(text, TextEncoding::kUtf16Le, &encoded, &error)) << error;
@@ -283,8 +283,7 @@ TEST(InfParser, Utf16LeErrorsKeepLineNumbers) {
 
 TEST(InfParser, Utf8BomFileParses) {
   const std::string text = "\xEF\xBB\xBF[Version]\nClass=Net\n";
-  InfParseResult result =
-      ParseInf(std::vector<std::uint8_t>(text.begin(), text.end()), "bom.inf");
+  InfParseResult result = ParseInf(std::vector<std::uint8_t>(text.begin(), text.end()), "bom.inf");
   ASSERT_TRUE(result.ok()) << result.error.ToString();
   EXPECT_EQ(result.inf->encoding(), TextEncoding::kUtf8Bom);
   EXPECT_NE(result.inf->FindSection("Version"), nullptr);

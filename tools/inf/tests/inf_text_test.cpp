@@ -8,7 +8,9 @@
 namespace aero::inf {
 namespace {
 
-std::vector<std::uint8_t> Bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> Bytes(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 
 TEST(InfText, AsciiPassesThrough) {
   DecodedText out;
@@ -28,8 +30,8 @@ TEST(InfText, Utf8BomIsStripped) {
 
 TEST(InfText, Utf16LeWithBomDecodesToUtf8) {
   // "[é😀]" in UTF-16LE: BMP character and a surrogate pair.
-  const std::vector<std::uint8_t> bytes = {0xFF, 0xFE, '[', 0, 0xE9, 0x00, 0x3D, 0xD8,
-                                           0x00, 0xDE, ']', 0};
+  const std::vector<std::uint8_t> bytes = {0xFF, 0xFE, '[',  0,    0xE9, 0x00,
+                                           0x3D, 0xD8, 0x00, 0xDE, ']',  0};
   DecodedText out;
   std::string error;
   ASSERT_TRUE(DecodeText(bytes, &out, &error)) << error;

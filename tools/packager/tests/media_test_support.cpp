@@ -96,8 +96,8 @@ MediaRequest SampleRequest(const TempDir& dir) {
       {"README.txt", dir.Write("inputs/README.txt", "Read me.\r\n")},
       {"setup.cmd", dir.Write("inputs/setup.cmd", "@echo off\r\nsetlocal\r\n")},
       {"config/devices.cmd", dir.Write("inputs/devices.cmd", "set AERO_X=1\r\n")},
-      {"certs/aero-root.cer", dir.Write("inputs/root.cer", certificate)},
-      {"certs/aero-publisher.cer", dir.Write("inputs/publisher.cer", certificate)},
+      {"certs/aero-test-root.cer", dir.Write("inputs/root.cer", certificate)},
+      {"certs/aero-test-publisher.cer", dir.Write("inputs/publisher.cer", certificate)},
   };
   request.manifest.version = "0.1.0";
   request.manifest.build_id = "test-build";

@@ -19,7 +19,7 @@ using testing::BuildTestImage;
 using testing::DriverSpec;
 using testing::FixturePath;
 
-class Cli : public ::testing::Test {
+class PecheckCli : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -49,12 +49,10 @@ class Cli : public ::testing::Test {
 
   // The arguments for an x64 driver, before the image paths.
   static std::vector<std::string> DriverArgs() {
-    return {"--kind",         "kernel-driver",
-            "--arch",         "x64",
-            "--facts",        testing::FactsPath(),
-            "--exports",      FixturePath("x64/ntoskrnl.def"),
-            "--allow-module", "ntoskrnl.exe",
-            "--not-in-facts", FixturePath("not-in-facts.txt")};
+    return {
+        "--kind",         "kernel-driver",      "--arch",         "x64",
+        "--facts",        testing::FactsPath(), "--exports",      FixturePath("x64/ntoskrnl.def"),
+        "--allow-module", "ntoskrnl.exe",       "--not-in-facts", FixturePath("not-in-facts.txt")};
   }
 
   int Run(std::vector<std::string> args) {
@@ -73,13 +71,13 @@ class Cli : public ::testing::Test {
   std::ostringstream err_;
 };
 
-TEST_F(Cli, CleanImageExitsZeroSilently) {
+TEST_F(PecheckCli, CleanImageExitsZeroSilently) {
   EXPECT_EQ(RunOn({GoodImage("good.sys")}), kExitClean) << out_.str() << err_.str();
   EXPECT_EQ(out_.str(), "");
   EXPECT_EQ(err_.str(), "");
 }
 
-TEST_F(Cli, ViolationsArePrintedOnePerLine) {
+TEST_F(PecheckCli, ViolationsArePrintedOnePerLine) {
   const std::string bad = WxImage("bad.sys");
   EXPECT_EQ(RunOn({bad}), kExitViolations);
   const std::string out = out_.str();
@@ -88,7 +86,7 @@ TEST_F(Cli, ViolationsArePrintedOnePerLine) {
   EXPECT_EQ(err_.str(), "");
 }
 
-TEST_F(Cli, ChecksEveryImageAndReportsTheWorstStatus) {
+TEST_F(PecheckCli, ChecksEveryImageAndReportsTheWorstStatus) {
   const std::string good = GoodImage("good.sys");
   const std::string bad = WxImage("bad.sys");
   EXPECT_EQ(RunOn({good, bad, good}), kExitViolations);
@@ -101,13 +99,13 @@ TEST_F(Cli, ChecksEveryImageAndReportsTheWorstStatus) {
       << err_.str();
 }
 
-TEST_F(Cli, MissingImageIsExitTwo) {
+TEST_F(PecheckCli, MissingImageIsExitTwo) {
   const std::string missing = (dir_ / "missing.sys").string();
   EXPECT_EQ(RunOn({missing}), kExitUsageOrUnreadable);
   EXPECT_NE(err_.str().find("cannot open " + missing), std::string::npos) << err_.str();
 }
 
-TEST_F(Cli, AcceptsOptionEqualsValue) {
+TEST_F(PecheckCli, AcceptsOptionEqualsValue) {
   std::vector<std::string> args = {"--kind=kernel-driver",
                                    "--arch=x64",
                                    "--facts=" + testing::FactsPath(),
@@ -119,7 +117,7 @@ TEST_F(Cli, AcceptsOptionEqualsValue) {
   EXPECT_EQ(Run(args), kExitClean) << out_.str() << err_.str();
 }
 
-TEST_F(Cli, HelpPrintsUsage) {
+TEST_F(PecheckCli, HelpPrintsUsage) {
   EXPECT_EQ(Run({"--help"}), kExitClean);
   EXPECT_NE(out_.str().find("usage: aero-pecheck"), std::string::npos);
 }
@@ -130,7 +128,7 @@ struct UsageCase {
   const char* message;
 };
 
-TEST_F(Cli, UsageErrorsExitTwo) {
+TEST_F(PecheckCli, UsageErrorsExitTwo) {
   const std::string image = GoodImage("good.sys");
   const std::vector<UsageCase> cases = {
       {{"--kind"}, {}, "--kind is required"},
@@ -161,11 +159,11 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_NE(err_.str().find("no image files"), std::string::npos);
 }
 
-TEST_F(Cli, BadConfigurationFilesExitTwo) {
+TEST_F(PecheckCli, BadConfigurationFilesExitTwo) {
   const std::string image = GoodImage("good.sys");
   auto run_with = [&](const std::string& option, const std::string& path) {
-    std::vector<std::string> args = {"--kind", "kernel-driver", "--arch", "x64",
-                                     "--facts", testing::FactsPath()};
+    std::vector<std::string> args = {"--kind", "kernel-driver", "--arch",
+                                     "x64",    "--facts",       testing::FactsPath()};
     if (option == "--facts") {
       args = {"--kind", "kernel-driver", "--arch", "x64"};
     }
@@ -189,8 +187,8 @@ TEST_F(Cli, BadConfigurationFilesExitTwo) {
   EXPECT_NE(err_.str().find("cannot open"), std::string::npos) << err_.str();
 
   std::vector<std::string> twice = DriverArgs();
-  twice.insert(twice.end(), {"--exports", WriteText("nt2.def", "LIBRARY NTOSKRNL.exe\nEXPORTS\n"),
-                             image});
+  twice.insert(twice.end(),
+               {"--exports", WriteText("nt2.def", "LIBRARY NTOSKRNL.exe\nEXPORTS\n"), image});
   EXPECT_EQ(Run(twice), kExitUsageOrUnreadable);
   EXPECT_NE(err_.str().find("a second .def"), std::string::npos) << err_.str();
 }

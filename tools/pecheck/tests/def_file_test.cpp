@@ -5,7 +5,7 @@
 namespace aero::pecheck {
 namespace {
 
-TEST(UndecorateX86, RemovesStdcallAndFastcallDecorations) {
+TEST(PecheckUndecorateX86, RemovesStdcallAndFastcallDecorations) {
   EXPECT_EQ(UndecorateX86("StorPortInitialize@16"), "StorPortInitialize");
   EXPECT_EQ(UndecorateX86("@KfAcquireSpinLock@4"), "KfAcquireSpinLock");
   EXPECT_EQ(UndecorateX86("KeGetCurrentIrql@0"), "KeGetCurrentIrql");
@@ -16,7 +16,7 @@ TEST(UndecorateX86, RemovesStdcallAndFastcallDecorations) {
   EXPECT_EQ(UndecorateX86("@4"), "@4");
 }
 
-TEST(DefFile, ParsesTheProjectsX86Syntax) {
+TEST(PecheckDefFile, ParsesTheProjectsX86Syntax) {
   const auto parsed = ParseDefFile(
       "; storport exports\r\n"
       "LIBRARY storport.sys\r\n"
@@ -34,14 +34,14 @@ TEST(DefFile, ParsesTheProjectsX86Syntax) {
                                    "KfAcquireSpinLock", "KeTickCount"}));
 }
 
-TEST(DefFile, TakesX64NamesAsWritten) {
+TEST(PecheckDefFile, TakesX64NamesAsWritten) {
   const auto parsed =
       ParseDefFile("LIBRARY hal.dll\nEXPORTS\nKeStallExecutionProcessor\nOdd@8\n", Arch::kX64, "x");
   ASSERT_TRUE(parsed.ok()) << parsed.error();
   EXPECT_EQ(parsed.value().names, (std::set<std::string>{"KeStallExecutionProcessor", "Odd@8"}));
 }
 
-TEST(DefFile, ReadsAliasesOrdinalsAndFlags) {
+TEST(PecheckDefFile, ReadsAliasesOrdinalsAndFlags) {
   const auto parsed = ParseDefFile(
       "LIBRARY \"umd.dll\"\n"
       "EXPORTS OpenAdapter=OpenAdapter@4 @1\n"
@@ -61,10 +61,10 @@ struct BadDef {
   const char* message;
 };
 
-class DefFileErrors : public ::testing::TestWithParam<BadDef> {};
+class PecheckDefFileErrors : public ::testing::TestWithParam<BadDef> {};
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, DefFileErrors,
+    Cases, PecheckDefFileErrors,
     ::testing::Values(BadDef{"EXPORTS\nFoo\n", "EXPORTS before LIBRARY"},
                       BadDef{"; nothing\n", "no LIBRARY"},
                       BadDef{"LIBRARY a.sys\nLIBRARY b.sys\n", "second LIBRARY"},
@@ -80,14 +80,14 @@ INSTANTIATE_TEST_SUITE_P(
                       BadDef{"LIBRARY a.sys\nEXPORTS\n=Foo\n", "malformed alias"},
                       BadDef{"LIBRARY a.sys\nEXPORTS\nA=B=C\n", "malformed alias"}));
 
-TEST_P(DefFileErrors, AreReportedWithFileAndLine) {
+TEST_P(PecheckDefFileErrors, AreReportedWithFileAndLine) {
   const auto parsed = ParseDefFile(GetParam().text, Arch::kX86, "bad.def");
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.error().find("bad.def"), std::string::npos) << parsed.error();
   EXPECT_NE(parsed.error().find(GetParam().message), std::string::npos) << parsed.error();
 }
 
-TEST(DefFile, ErrorNamesTheLine) {
+TEST(PecheckDefFile, ErrorNamesTheLine) {
   const auto parsed = ParseDefFile("LIBRARY a.sys\nEXPORTS\nGood\nBad WORD\n", Arch::kX64, "f");
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().rfind("f:4: ", 0), 0u) << parsed.error();

@@ -8,7 +8,7 @@
 namespace aero::pecheck {
 namespace {
 
-TEST(Facts, KeepsOnlyFunctionsOfTheRequestedArch) {
+TEST(PecheckFacts, KeepsOnlyFunctionsOfTheRequestedArch) {
   const char* json = R"({"functions": {
       "x86": {"IoCreateDevice": {"cc": "stdcall", "kind": "function", "type": "t"},
               "DRIVER_UNLOAD": {"cc": "stdcall", "kind": "typedef", "type": "t"}},
@@ -21,10 +21,9 @@ TEST(Facts, KeepsOnlyFunctionsOfTheRequestedArch) {
   EXPECT_EQ(x64.value().functions, std::set<std::string>{"KeAcquireSpinLockRaiseToDpc"});
 }
 
-TEST(Facts, RejectsMalformedFiles) {
+TEST(PecheckFacts, RejectsMalformedFiles) {
   for (const char* json : {"", "{", "[]", "{}", R"({"functions": []})", R"({"functions": {}})",
-                           R"({"functions": {"x86": 3}})",
-                           R"({"functions": {"x86": {"F": 1}}})",
+                           R"({"functions": {"x86": 3}})", R"({"functions": {"x86": {"F": 1}}})",
                            R"({"functions": {"x86": {"F": {"kind": 1}}}})",
                            R"({"functions": {"x86": {"F": {"cc": "stdcall"}}}})"}) {
     const auto facts = ParseFunctionFacts(json, Arch::kX86, "bad.json");
@@ -33,7 +32,7 @@ TEST(Facts, RejectsMalformedFiles) {
   }
 }
 
-TEST(Facts, ReadsTheSharedFactsFile) {
+TEST(PecheckFacts, ReadsTheSharedFactsFile) {
   const Result<std::string> text = ReadFileText(testing::FactsPath());
   ASSERT_TRUE(text.ok()) << text.error();
   for (Arch arch : {Arch::kX86, Arch::kX64}) {

@@ -20,7 +20,7 @@ using testing::TestImage;
 using testing::TestImageSpec;
 using Ids = std::set<std::string>;
 
-class MalformedImage : public ::testing::TestWithParam<Arch> {
+class PeMalformedImage : public ::testing::TestWithParam<Arch> {
  protected:
   Arch arch() const { return GetParam(); }
   TestImage Good() const { return BuildTestImage(DriverSpec(arch())); }
@@ -34,10 +34,10 @@ class MalformedImage : public ::testing::TestWithParam<Arch> {
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(Arch, MalformedImage, ::testing::Values(Arch::kX86, Arch::kX64),
+INSTANTIATE_TEST_SUITE_P(Arch, PeMalformedImage, ::testing::Values(Arch::kX86, Arch::kX64),
                          [](const auto& p) { return std::string(ArchName(p.param)); });
 
-TEST_P(MalformedImage, NoTruncationIsClean) {
+TEST_P(PeMalformedImage, NoTruncationIsClean) {
   const TestImage image = Good();
   const CheckConfig config = DriverConfig(arch());
   for (size_t size = 0; size < image.bytes.size(); ++size) {
@@ -47,7 +47,7 @@ TEST_P(MalformedImage, NoTruncationIsClean) {
   }
 }
 
-TEST_P(MalformedImage, TruncatedHeadersAreAParseError) {
+TEST_P(PeMalformedImage, TruncatedHeadersAreAParseError) {
   const TestImage image = Good();
   const size_t section_table_end = image.sections.back().header_offset + pe::kSectionHeaderSize;
   for (size_t size : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{image.pe_offset + 2},
@@ -58,7 +58,7 @@ TEST_P(MalformedImage, TruncatedHeadersAreAParseError) {
   }
 }
 
-TEST_P(MalformedImage, TruncatedSectionDataIsASectionsViolation) {
+TEST_P(PeMalformedImage, TruncatedSectionDataIsASectionsViolation) {
   TestImage image = Good();
   image.bytes.resize(image.sections.back().raw_pointer + 4);
   const CheckReport report = CheckPatched(image);
@@ -66,12 +66,12 @@ TEST_P(MalformedImage, TruncatedSectionDataIsASectionsViolation) {
   EXPECT_EQ(CheckIds(report), (Ids{"relocations", "sections"})) << Describe(report);
 }
 
-TEST_P(MalformedImage, NotAPeFile) {
+TEST_P(PeMalformedImage, NotAPeFile) {
   const std::vector<uint8_t> text(4096, 'x');
   EXPECT_NE(Check(text).parse_error.find("MZ"), std::string::npos);
 }
 
-TEST_P(MalformedImage, BogusLfanew) {
+TEST_P(PeMalformedImage, BogusLfanew) {
   for (uint32_t lfanew : {0xfffffff0u, 0xffffffffu, 0x7fffffffu, 0u}) {
     TestImage image = Good();
     image.WriteU32(pe::kDosLfanewOffset, lfanew);
@@ -80,25 +80,25 @@ TEST_P(MalformedImage, BogusLfanew) {
   }
 }
 
-TEST_P(MalformedImage, UnknownOptionalHeaderMagic) {
+TEST_P(PeMalformedImage, UnknownOptionalHeaderMagic) {
   TestImage image = Good();
   image.WriteU16(image.optional_header_offset, 0x0107);  // ROM image
   EXPECT_NE(Check(image.bytes).parse_error.find("magic"), std::string::npos);
 }
 
-TEST_P(MalformedImage, OptionalHeaderSizeTooSmall) {
+TEST_P(PeMalformedImage, OptionalHeaderSizeTooSmall) {
   TestImage image = Good();
   image.WriteU16(image.pe_offset + 4 + 16, 64);
   EXPECT_FALSE(Check(image.bytes).parsed());
 }
 
-TEST_P(MalformedImage, TooManyDataDirectories) {
+TEST_P(PeMalformedImage, TooManyDataDirectories) {
   TestImage image = Good();
   image.WriteU32(image.data_directory_offset - 4, 17);
   EXPECT_FALSE(Check(image.bytes).parsed());
 }
 
-TEST_P(MalformedImage, TooManySections) {
+TEST_P(PeMalformedImage, TooManySections) {
   TestImage image = Good();
   image.WriteU16(image.pe_offset + 4 + 2, 97);
   EXPECT_NE(Check(image.bytes).parse_error.find("NumberOfSections"), std::string::npos);
@@ -106,42 +106,42 @@ TEST_P(MalformedImage, TooManySections) {
   EXPECT_FALSE(Check(image.bytes).parsed());
 }
 
-TEST_P(MalformedImage, SectionRawDataPastTheEnd) {
+TEST_P(PeMalformedImage, SectionRawDataPastTheEnd) {
   TestImage image = Good();
   image.WriteU32(image.section(".data").header_offset + 20, 0x7ffffe00);
   const CheckReport report = CheckPatched(image);
   EXPECT_TRUE(CheckIds(report).contains("sections")) << Describe(report);
 }
 
-TEST_P(MalformedImage, SectionRawSizeHuge) {
+TEST_P(PeMalformedImage, SectionRawSizeHuge) {
   TestImage image = Good();
   image.WriteU32(image.section(".text").header_offset + 16, 0xffffffff);
   const CheckReport report = CheckPatched(image);
   EXPECT_TRUE(CheckIds(report).contains("sections")) << Describe(report);
 }
 
-TEST_P(MalformedImage, OverlappingSections) {
+TEST_P(PeMalformedImage, OverlappingSections) {
   TestImage image = Good();
   image.WriteU32(image.section(".data").header_offset + 12, image.section(".text").rva);
   const CheckReport report = CheckPatched(image);
   EXPECT_TRUE(CheckIds(report).contains("sections")) << Describe(report);
 }
 
-TEST_P(MalformedImage, BadAlignments) {
+TEST_P(PeMalformedImage, BadAlignments) {
   TestImage image = Good();
   image.WriteU32(image.optional_header_offset + 36, 0x300);  // FileAlignment
   const CheckReport report = CheckPatched(image);
   EXPECT_EQ(CheckIds(report), Ids{"headers"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, SizeOfHeadersBeyondTheFile) {
+TEST_P(PeMalformedImage, SizeOfHeadersBeyondTheFile) {
   TestImage image = Good();
   image.WriteU32(image.optional_header_offset + 60, 0x10000000);
   const CheckReport report = CheckPatched(image);
   EXPECT_TRUE(CheckIds(report).contains("headers")) << Describe(report);
 }
 
-TEST_P(MalformedImage, ImportDirectoryOutsideTheImage) {
+TEST_P(PeMalformedImage, ImportDirectoryOutsideTheImage) {
   for (uint32_t rva : {0x7ffffff0u, 0xfffffff0u, 0xffffffffu}) {
     TestImage image = Good();
     image.WriteU32(image.directory_offset(pe::kDirImport), rva);
@@ -151,7 +151,7 @@ TEST_P(MalformedImage, ImportDirectoryOutsideTheImage) {
   }
 }
 
-TEST_P(MalformedImage, ImportDescriptorTableNotTerminated) {
+TEST_P(PeMalformedImage, ImportDescriptorTableNotTerminated) {
   TestImage image = Good();
   const auto& idata = image.section(".idata");
   // Start the table 8 bytes before the end of the file-backed part of .idata.
@@ -161,7 +161,7 @@ TEST_P(MalformedImage, ImportDescriptorTableNotTerminated) {
   EXPECT_EQ(CheckIds(report), Ids{"imports"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, ImportNameOutsideTheImage) {
+TEST_P(PeMalformedImage, ImportNameOutsideTheImage) {
   TestImage image = Good();
   const uint32_t descriptor = image.section(".idata").raw_pointer;
   image.WriteU32(descriptor + 12, 0x7ffffff0);
@@ -169,7 +169,7 @@ TEST_P(MalformedImage, ImportNameOutsideTheImage) {
   EXPECT_EQ(CheckIds(report), Ids{"imports"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, ImportLookupTableOutsideTheImage) {
+TEST_P(PeMalformedImage, ImportLookupTableOutsideTheImage) {
   TestImage image = Good();
   const uint32_t descriptor = image.section(".idata").raw_pointer;
   image.WriteU32(descriptor + 0, 0xfffffffc);
@@ -177,18 +177,18 @@ TEST_P(MalformedImage, ImportLookupTableOutsideTheImage) {
   EXPECT_EQ(CheckIds(report), Ids{"imports"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, HintNameOutsideTheImage) {
+TEST_P(PeMalformedImage, HintNameOutsideTheImage) {
   TestImage image = Good();
   const uint32_t descriptor = image.section(".idata").raw_pointer;
   const uint32_t lookup_rva = image.ReadU32(descriptor);
-  const uint32_t lookup_file = image.section(".idata").raw_pointer +
-                               (lookup_rva - image.section(".idata").rva);
+  const uint32_t lookup_file =
+      image.section(".idata").raw_pointer + (lookup_rva - image.section(".idata").rva);
   image.WriteU32(lookup_file, 0x7ffffff0);  // Name RVA, ordinal flag clear.
   const CheckReport report = CheckPatched(image);
   EXPECT_EQ(CheckIds(report), Ids{"imports"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, UnterminatedDllName) {
+TEST_P(PeMalformedImage, UnterminatedDllName) {
   TestImageSpec spec = DriverSpec(arch());
   // A section filled with non-NUL bytes up to its end; the DLL name points at its last bytes.
   spec.extra_sections.push_back({".junk", 0x40000040, std::vector<uint8_t>(0x200, 'A')});
@@ -198,7 +198,7 @@ TEST_P(MalformedImage, UnterminatedDllName) {
   EXPECT_EQ(CheckIds(report), Ids{"imports"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, TooManyImportedSymbols) {
+TEST_P(PeMalformedImage, TooManyImportedSymbols) {
   const bool is64 = arch() == Arch::kX64;
   const uint32_t width = is64 ? 8 : 4;
   const uint32_t count = kMaxImportedSymbols + 1;
@@ -224,7 +224,7 @@ TEST_P(MalformedImage, TooManyImportedSymbols) {
   EXPECT_NE(report.violations[0].message.find("more than 65536"), std::string::npos);
 }
 
-TEST_P(MalformedImage, TooManyImportDescriptors) {
+TEST_P(PeMalformedImage, TooManyImportDescriptors) {
   const uint32_t count = kMaxImportedModules + 1;
   TestImageSpec spec = DriverSpec(arch());
   spec.extra_sections.push_back({".many", 0x40000040, {}});
@@ -253,21 +253,21 @@ TEST_P(MalformedImage, TooManyImportDescriptors) {
   EXPECT_NE(report.violations[0].message.find("import descriptors"), std::string::npos);
 }
 
-TEST_P(MalformedImage, RelocationDirectoryOutsideTheImage) {
+TEST_P(PeMalformedImage, RelocationDirectoryOutsideTheImage) {
   TestImage image = Good();
   image.WriteU32(image.directory_offset(pe::kDirBaseReloc), 0xfffff000);
   const CheckReport report = CheckPatched(image);
   EXPECT_EQ(CheckIds(report), Ids{"relocations"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, RelocationDirectorySizeHuge) {
+TEST_P(PeMalformedImage, RelocationDirectorySizeHuge) {
   TestImage image = Good();
   image.WriteU32(image.directory_offset(pe::kDirBaseReloc) + 4, 0xffffffff);
   const CheckReport report = CheckPatched(image);
   EXPECT_EQ(CheckIds(report), Ids{"relocations"}) << Describe(report);
 }
 
-TEST_P(MalformedImage, RelocationBlockSizeZero) {
+TEST_P(PeMalformedImage, RelocationBlockSizeZero) {
   TestImage image = Good();
   image.WriteU32(image.section(".reloc").raw_pointer + 4, 0);
   const CheckReport report = CheckPatched(image);

@@ -5,7 +5,7 @@
 namespace aero::pecheck {
 namespace {
 
-TEST(NotInFacts, ParsesEntriesCommentsAndBlankLines) {
+TEST(PecheckNotInFacts, ParsesEntriesCommentsAndBlankLines) {
   const auto list = NotInFactsList::Parse(
       "# comment\n"
       "\n"
@@ -16,7 +16,7 @@ TEST(NotInFacts, ParsesEntriesCommentsAndBlankLines) {
   ASSERT_TRUE(list.ok()) << list.error();
   EXPECT_EQ(list.value().size(), 3u);
   EXPECT_TRUE(list.value().Covers("ntoskrnl.exe", "DbgPrint"));
-  EXPECT_TRUE(list.value().Covers("NTOSKRNL.EXE", "DbgPrint"));  // Modules: any case.
+  EXPECT_TRUE(list.value().Covers("NTOSKRNL.EXE", "DbgPrint"));   // Modules: any case.
   EXPECT_FALSE(list.value().Covers("ntoskrnl.exe", "dbgprint"));  // Names: exact.
   EXPECT_FALSE(list.value().Covers("hal.dll", "DbgPrint"));       // Per module.
   EXPECT_TRUE(list.value().Covers("hal.dll", "KfAcquireSpinLock"));
@@ -24,28 +24,28 @@ TEST(NotInFacts, ParsesEntriesCommentsAndBlankLines) {
   EXPECT_FALSE(list.value().Covers("ndis.sys", "DbgPrint"));
 }
 
-TEST(NotInFacts, EmptyFileIsAnEmptyList) {
+TEST(PecheckNotInFacts, EmptyFileIsAnEmptyList) {
   const auto list = NotInFactsList::Parse("", "empty");
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list.value().size(), 0u);
 }
 
-TEST(NotInFacts, EntryWithoutReasonIsAnError) {
+TEST(PecheckNotInFacts, EntryWithoutReasonIsAnError) {
   const auto list = NotInFactsList::Parse("# ok\nntoskrnl.exe!DbgPrint   \n", "list.txt");
   ASSERT_FALSE(list.ok());
   EXPECT_NE(list.error().find("list.txt:2:"), std::string::npos) << list.error();
   EXPECT_NE(list.error().find("no reason"), std::string::npos) << list.error();
 }
 
-TEST(NotInFacts, MalformedEntriesAreErrors) {
-  for (const char* text : {"DbgPrint reason\n", "!DbgPrint reason\n", "ntoskrnl.exe! reason\n",
-                           "a!b!c reason\n"}) {
+TEST(PecheckNotInFacts, MalformedEntriesAreErrors) {
+  for (const char* text :
+       {"DbgPrint reason\n", "!DbgPrint reason\n", "ntoskrnl.exe! reason\n", "a!b!c reason\n"}) {
     const auto list = NotInFactsList::Parse(text, "list.txt");
     EXPECT_FALSE(list.ok()) << text;
   }
 }
 
-TEST(NotInFacts, DuplicatesAreErrors) {
+TEST(PecheckNotInFacts, DuplicatesAreErrors) {
   const auto list = NotInFactsList::Parse("a.sys!F one\nA.SYS!F two\n", "list.txt");
   ASSERT_FALSE(list.ok());
   EXPECT_NE(list.error().find("duplicate"), std::string::npos);

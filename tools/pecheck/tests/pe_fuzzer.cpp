@@ -22,21 +22,22 @@ CheckConfig MakeConfig(Arch arch, ImageKind kind) {
   config.arch = arch;
   config.facts.functions = {"IoCreateDevice", "ObfReferenceObject", "KeGetCurrentIrql",
                             "KeAcquireSpinLockRaiseToDpc"};
-  const char* def = arch == Arch::kX86 ? "LIBRARY ntoskrnl.exe\nEXPORTS\nIoCreateDevice@28\n"
-                                         "@ObfReferenceObject@4\nDbgPrint\nKeTickCount DATA\n"
-                                       : "LIBRARY ntoskrnl.exe\nEXPORTS\nIoCreateDevice\n"
-                                         "ObfReferenceObject\nDbgPrint\nKeAcquireSpinLockRaiseToDpc\n";
+  const char* def = arch == Arch::kX86
+                        ? "LIBRARY ntoskrnl.exe\nEXPORTS\nIoCreateDevice@28\n"
+                          "@ObfReferenceObject@4\nDbgPrint\nKeTickCount DATA\n"
+                        : "LIBRARY ntoskrnl.exe\nEXPORTS\nIoCreateDevice\n"
+                          "ObfReferenceObject\nDbgPrint\nKeAcquireSpinLockRaiseToDpc\n";
   config.module_exports.push_back(ParseDefFile(def, arch, "fuzz.def").value());
   config.module_exports.push_back(
       ParseDefFile("LIBRARY hal.dll\nEXPORTS\nKeGetCurrentIrql@0 @5\n@KfAcquireSpinLock@4\n", arch,
                    "hal.def")
           .value());
   config.allowed_modules = {"ntoskrnl.exe", "hal.dll"};
-  config.not_in_facts =
-      NotInFactsList::Parse("ntoskrnl.exe!DbgPrint variadic\nntoskrnl.exe!KeTickCount data\n"
+  config.not_in_facts = NotInFactsList::Parse(
+                            "ntoskrnl.exe!DbgPrint variadic\nntoskrnl.exe!KeTickCount data\n"
                             "hal.dll!* fuzz\n",
                             "fuzz.txt")
-          .value();
+                            .value();
   return config;
 }
 

@@ -68,7 +68,8 @@ TEST(PeImage, ReadsBoundedStrings) {
 }
 
 TEST(PeImage, ReadsTheImportTable) {
-  const PeImage img = ParsePeImage(BuildTestImage(DriverSpec(Arch::kX86)).bytes).value();
+  const TestImage built = BuildTestImage(DriverSpec(Arch::kX86));  // The image refers to it.
+  const PeImage img = ParsePeImage(built.bytes).value();
   const Result<std::vector<ImportedModule>> modules = ReadImports(img);
   ASSERT_TRUE(modules.ok()) << modules.error();
   ASSERT_EQ(modules.value().size(), 2u);
@@ -81,7 +82,8 @@ TEST(PeImage, ReadsTheImportTable) {
 TEST(PeImage, ReadsOrdinalImports) {
   testing::TestImageSpec spec = DriverSpec(Arch::kX64);
   spec.modules[0].imports.push_back({"", uint16_t{0xfffe}});
-  const PeImage img = ParsePeImage(BuildTestImage(spec).bytes).value();
+  const TestImage built = BuildTestImage(spec);
+  const PeImage img = ParsePeImage(built.bytes).value();
   const auto modules = ReadImports(img);
   ASSERT_TRUE(modules.ok()) << modules.error();
   const ImportedSymbol& last = modules.value()[0].symbols.back();
@@ -91,7 +93,8 @@ TEST(PeImage, ReadsOrdinalImports) {
 
 TEST(PeImage, CountsRelocations) {
   for (Arch arch : {Arch::kX86, Arch::kX64}) {
-    const PeImage img = ParsePeImage(BuildTestImage(DriverSpec(arch)).bytes).value();
+    const TestImage built = BuildTestImage(DriverSpec(arch));
+    const PeImage img = ParsePeImage(built.bytes).value();
     const Result<RelocationSummary> relocs = ReadRelocations(img);
     ASSERT_TRUE(relocs.ok()) << relocs.error();
     EXPECT_EQ(relocs.value().blocks, 1u);

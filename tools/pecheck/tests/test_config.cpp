@@ -61,7 +61,9 @@ std::string FixturePath(const std::string& relative) {
   return std::string(AERO_PECHECK_FIXTURES_DIR) + "/" + relative;
 }
 
-std::string FactsPath() { return AERO_PECHECK_FACTS_FILE; }
+std::string FactsPath() {
+  return AERO_PECHECK_FACTS_FILE;
+}
 
 CheckConfig DriverConfig(Arch arch) {
   CheckConfig config;

@@ -1,9 +1,9 @@
 #include "test_image_builder.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "pe_format.h"
 
@@ -119,7 +119,9 @@ TestImageSpec DriverSpec(Arch arch) {
     spec.dll_characteristics = 0x0140;   // DYNAMIC_BASE | NX_COMPAT
     spec.modules = {
         {"ntoskrnl.exe",
-         {{"IoCreateDevice", {}}, {"ObfReferenceObject", {}}, {"DbgPrint", {}},
+         {{"IoCreateDevice", {}},
+          {"ObfReferenceObject", {}},
+          {"DbgPrint", {}},
           {"KeTickCount", {}}}},
         {"HAL.dll", {{"KeGetCurrentIrql", {}}, {"KfAcquireSpinLock", {}}}},
     };
@@ -128,7 +130,9 @@ TestImageSpec DriverSpec(Arch arch) {
     spec.dll_characteristics = 0x0160;   // + HIGH_ENTROPY_VA
     spec.modules = {
         {"ntoskrnl.exe",
-         {{"IoCreateDevice", {}}, {"ObfReferenceObject", {}}, {"DbgPrint", {}},
+         {{"IoCreateDevice", {}},
+          {"ObfReferenceObject", {}},
+          {"DbgPrint", {}},
           {"KeAcquireSpinLockRaiseToDpc", {}}}},
     };
   }
@@ -177,7 +181,9 @@ void TestImage::WriteU32(uint32_t offset, uint32_t value) {
   Put(bytes, offset, value, 4);
 }
 
-void TestImage::RefreshChecksum() { WriteU32(checksum_offset, ReferenceChecksum(bytes, checksum_offset)); }
+void TestImage::RefreshChecksum() {
+  WriteU32(checksum_offset, ReferenceChecksum(bytes, checksum_offset));
+}
 
 uint32_t ReferenceChecksum(std::span<const uint8_t> bytes, uint64_t checksum_offset) {
   uint64_t total = 0;
@@ -210,16 +216,16 @@ TestImage BuildTestImage(const TestImageSpec& spec) {
     PlannedSection s;
     s.name = name;
     s.characteristics = flags;
-    s.rva = plan.empty() ? kSectionAlignment
-                         : plan.back().rva +
-                               AlignUp(std::max<uint32_t>(
-                                           static_cast<uint32_t>(plan.back().data.size()), 1),
-                                       kSectionAlignment);
+    s.rva = plan.empty()
+                ? kSectionAlignment
+                : plan.back().rva +
+                      AlignUp(std::max<uint32_t>(static_cast<uint32_t>(plan.back().data.size()), 1),
+                              kSectionAlignment);
     plan.push_back(std::move(s));
     return plan.back();
   };
   const uint32_t text_rva = add(".text", spec.text_characteristics).rva;
-  plan.back().data = is64 ? std::vector<uint8_t>{0x31, 0xc0, 0xc3}                 // xor eax,eax; ret
+  plan.back().data = is64 ? std::vector<uint8_t>{0x31, 0xc0, 0xc3}               // xor eax,eax; ret
                           : std::vector<uint8_t>{0x31, 0xc0, 0xc2, 0x08, 0x00};  // ...; ret 8
   plan.back().data.resize(16, 0xcc);
 
@@ -231,6 +237,16 @@ TestImage BuildTestImage(const TestImageSpec& spec) {
   const uint32_t tls_size = is64 ? 40 : 24;
   if (spec.tls_directory) {
     plan.back().data.resize(16 + tls_size);
+  }
+
+  uint32_t pdata_rva = 0;
+  if (is64 && spec.unwind_table) {
+    // One RUNTIME_FUNCTION covering the code, then its UNWIND_INFO (version 1, no codes).
+    pdata_rva = add(".pdata", 0x40000040).rva;  // INITIALIZED_DATA | READ
+    Put(plan.back().data, 0, text_rva, 4);
+    Put(plan.back().data, 4, text_rva + 3, 4);
+    Put(plan.back().data, 8, pdata_rva + 12, 4);
+    Put(plan.back().data, 12, 0x00000001, 4);
   }
 
   ImportTable imports;
@@ -308,7 +324,7 @@ TestImage BuildTestImage(const TestImageSpec& spec) {
       AlignUp(std::max<uint32_t>(static_cast<uint32_t>(plan.back().data.size()), 1),
               kSectionAlignment);
   Put(out, opt + 0, is64 ? pe::kMagicPe32Plus : pe::kMagicPe32, 2);
-  out[opt + 2] = 2;   // Linker version 2.40, like binutils.
+  out[opt + 2] = 2;  // Linker version 2.40, like binutils.
   out[opt + 3] = 40;
   Put(out, opt + 4, code_size, 4);
   Put(out, opt + 8, data_size, 4);
@@ -330,8 +346,8 @@ TestImage BuildTestImage(const TestImageSpec& spec) {
   Put(out, opt + 68, spec.subsystem, 2);
   Put(out, opt + 70, spec.dll_characteristics, 2);
   const uint32_t sizes = 72;  // SizeOfStackReserve, then 3 more fields of pointer width.
-  Put(out, opt + sizes, 0x40000, width);          // Stack reserve
-  Put(out, opt + sizes + width, 0x1000, width);   // Stack commit
+  Put(out, opt + sizes, 0x40000, width);               // Stack reserve
+  Put(out, opt + sizes + width, 0x1000, width);        // Stack commit
   Put(out, opt + sizes + 2 * width, 0x100000, width);  // Heap reserve
   Put(out, opt + sizes + 3 * width, 0x1000, width);    // Heap commit
   Put(out, img.data_directory_offset - 4, pe::kDataDirectoryCount, 4);
@@ -341,6 +357,10 @@ TestImage BuildTestImage(const TestImageSpec& spec) {
     Put(out, img.directory_offset(pe::kDirImport) + 4, imports.descriptors_size, 4);
     Put(out, img.directory_offset(pe::kDirIat), imports.iat_rva, 4);
     Put(out, img.directory_offset(pe::kDirIat) + 4, imports.iat_size, 4);
+  }
+  if (pdata_rva != 0) {
+    Put(out, img.directory_offset(pe::kDirException), pdata_rva, 4);
+    Put(out, img.directory_offset(pe::kDirException) + 4, pe::kRuntimeFunctionSize, 4);
   }
   if (reloc_rva != 0) {
     Put(out, img.directory_offset(pe::kDirBaseReloc), reloc_rva, 4);

@@ -1,5 +1,6 @@
 // Test-only writer of small but loadable-looking PE images (x86 PE32 and x64 PE32+): headers,
-// .text, .data, an import table in .idata, optional .reloc and TLS directory, correct checksum.
+// .text, .data, .pdata (x64), an import table in .idata, optional .reloc and TLS directory,
+// correct checksum.
 // Each knob lets a test produce exactly one defect.
 #pragma once
 
@@ -42,9 +43,10 @@ struct TestImageSpec {
   std::vector<TestModule> modules;
   bool relocations = true;
   bool tls_directory = false;
+  bool unwind_table = true;                    // x64 only: a .pdata entry for the code in .text.
   uint32_t text_characteristics = 0x60000020;  // CODE | EXECUTE | READ
-  std::vector<TestSection> extra_sections;    // Placed between .idata and .reloc.
-  std::optional<uint32_t> entry_point;        // Default: the start of .text.
+  std::vector<TestSection> extra_sections;     // Placed between .idata and .reloc.
+  std::optional<uint32_t> entry_point;         // Default: the start of .text.
   ChecksumMode checksum = ChecksumMode::kCorrect;
 };
 

@@ -15,31 +15,56 @@ CdbError InvalidField(DecodedCdb* out, uint8_t byte) {
 
 bool Lookup(uint8_t opcode, ScsiCommand* command) {
   switch (opcode) {
-    case s::kOpTestUnitReady: *command = ScsiCommand::kTestUnitReady; return true;
-    case s::kOpRequestSense: *command = ScsiCommand::kRequestSense; return true;
-    case s::kOpInquiry: *command = ScsiCommand::kInquiry; return true;
+    case s::kOpTestUnitReady:
+      *command = ScsiCommand::kTestUnitReady;
+      return true;
+    case s::kOpRequestSense:
+      *command = ScsiCommand::kRequestSense;
+      return true;
+    case s::kOpInquiry:
+      *command = ScsiCommand::kInquiry;
+      return true;
     case s::kOpModeSense6:
-    case s::kOpModeSense10: *command = ScsiCommand::kModeSense; return true;
-    case s::kOpStartStopUnit: *command = ScsiCommand::kStartStopUnit; return true;
+    case s::kOpModeSense10:
+      *command = ScsiCommand::kModeSense;
+      return true;
+    case s::kOpStartStopUnit:
+      *command = ScsiCommand::kStartStopUnit;
+      return true;
     case s::kOpPreventAllowMediumRemoval:
       *command = ScsiCommand::kPreventAllowMediumRemoval;
       return true;
-    case s::kOpReadCapacity10: *command = ScsiCommand::kReadCapacity10; return true;
-    case s::kOpServiceActionIn16: *command = ScsiCommand::kReadCapacity16; return true;
+    case s::kOpReadCapacity10:
+      *command = ScsiCommand::kReadCapacity10;
+      return true;
+    case s::kOpServiceActionIn16:
+      *command = ScsiCommand::kReadCapacity16;
+      return true;
     case s::kOpRead6:
     case s::kOpRead10:
     case s::kOpRead12:
-    case s::kOpRead16: *command = ScsiCommand::kRead; return true;
+    case s::kOpRead16:
+      *command = ScsiCommand::kRead;
+      return true;
     case s::kOpWrite6:
     case s::kOpWrite10:
     case s::kOpWrite12:
-    case s::kOpWrite16: *command = ScsiCommand::kWrite; return true;
+    case s::kOpWrite16:
+      *command = ScsiCommand::kWrite;
+      return true;
     case s::kOpVerify10:
-    case s::kOpVerify16: *command = ScsiCommand::kVerify; return true;
+    case s::kOpVerify16:
+      *command = ScsiCommand::kVerify;
+      return true;
     case s::kOpSynchronizeCache10:
-    case s::kOpSynchronizeCache16: *command = ScsiCommand::kSynchronizeCache; return true;
-    case s::kOpReportLuns: *command = ScsiCommand::kReportLuns; return true;
-    default: return false;
+    case s::kOpSynchronizeCache16:
+      *command = ScsiCommand::kSynchronizeCache;
+      return true;
+    case s::kOpReportLuns:
+      *command = ScsiCommand::kReportLuns;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -97,12 +122,17 @@ CdbError DecodeModeSense(const uint8_t* cdb, DecodedCdb* out) {
 
 uint8_t CdbLengthForOpcode(uint8_t opcode) {
   switch (opcode >> 5) {
-    case 0: return 6;
+    case 0:
+      return 6;
     case 1:
-    case 2: return 10;
-    case 4: return 16;
-    case 5: return 12;
-    default: return 0;
+    case 2:
+      return 10;
+    case 4:
+      return 16;
+    case 5:
+      return 12;
+    default:
+      return 0;
   }
 }
 

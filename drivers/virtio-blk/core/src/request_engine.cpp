@@ -1,6 +1,7 @@
 #include "aero/blk/request_engine.h"
 
 #include "aero/blk/blk_spec.h"
+#include "aero/contract/aero_contract.h"
 #include "aero/virtio/features.h"
 #include "aero/virtio/spec.h"
 #include "byte_order.h"
@@ -17,7 +18,9 @@ constexpr uint32_t kPageBytes = 4096;
 constexpr uint8_t kStatusUnwritten = 0xFF;  // a status the device never sends
 constexpr size_t kHarvestBatch = 16;
 
-bool IsPowerOfTwo(uint32_t value) { return value != 0 && (value & (value - 1)) == 0; }
+bool IsPowerOfTwo(uint32_t value) {
+  return value != 0 && (value & (value - 1)) == 0;
+}
 
 uint8_t Log2(uint32_t power_of_two) {
   uint8_t shift = 0;
@@ -27,12 +30,30 @@ uint8_t Log2(uint32_t power_of_two) {
   return shift;
 }
 
-uint32_t Min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+uint32_t Min32(uint32_t a, uint32_t b) {
+  return a < b ? a : b;
+}
 
-constexpr uint64_t kSupportedFeatures =
-    spec::kFeatureSizeMax | spec::kFeatureSegMax | spec::kFeatureReadOnly |
-    spec::kFeatureBlkSize | spec::kFeatureFlush | spec::kFeatureTopology |
-    virtio::kFeatureIndirectDesc | virtio::kFeatureEventIdx;
+namespace contract = aero::contract::virtio_blk;
+
+// The virtio spec constants used here are the contract's, where the contract names them.
+static_assert(contract::kDeviceId ==
+              aero::contract::virtio::kModernDeviceIdBase + spec::kVirtioDeviceType);
+static_assert(contract::feature::kSegMax == spec::kFeatureSegMax);
+static_assert(contract::feature::kBlkSize == spec::kFeatureBlkSize);
+static_assert(contract::feature::kFlush == spec::kFeatureFlush);
+static_assert(contract::feature::kRo == spec::kFeatureReadOnly);
+static_assert(contract::feature::kIndirectDesc == virtio::kFeatureIndirectDesc);
+static_assert(contract::feature::kEventIdx == virtio::kFeatureEventIdx);
+static_assert(contract::config::kCapacityOffset == spec::kConfigCapacity);
+static_assert(contract::config::kSizeMaxOffset == spec::kConfigSizeMax);
+static_assert(contract::config::kSegMaxOffset == spec::kConfigSegMax);
+static_assert(contract::config::kBlkSizeOffset == spec::kConfigBlkSize);
+
+constexpr uint64_t kSupportedFeatures = spec::kFeatureSizeMax | spec::kFeatureSegMax |
+                                        spec::kFeatureReadOnly | spec::kFeatureBlkSize |
+                                        spec::kFeatureFlush | spec::kFeatureTopology |
+                                        virtio::kFeatureIndirectDesc | virtio::kFeatureEventIdx;
 
 }  // namespace
 
@@ -60,14 +81,18 @@ Status RequestEngine::Initialize(const EngineConfig& config) {
   if (state_ != EngineState::kUninitialized) {
     return Status::kNotReady;
   }
-  if (config.platform == nullptr || !IsPowerOfTwo(config.queue_size) ||
+  if (config.platform == nullptr || (config.queue_size != 0 && !IsPowerOfTwo(config.queue_size)) ||
       config.max_requests == 0 || config.max_data_descriptors == 0 ||
       config.max_data_descriptors > kMaxDataDescriptors) {
     return Status::kInvalidArgument;
   }
   config_ = config;
+  if (config_.queue_size == 0) {
+    config_.queue_size = contract::queue::kRequestqSize;
+  }
   polled_ = config.polled;
   counters_ = EngineCounters{};
+  last_fault_ = virtio::Status::kOk;
   serial_length_ = 0;
   serial_[0] = '\0';
 
@@ -78,7 +103,7 @@ Status RequestEngine::Initialize(const EngineConfig& config) {
   if (virtio_status_ != virtio::Status::kOk) {
     return Status::kVirtioError;
   }
-  if (layout_.device_id != virtio::spec::kPciModernDeviceIdBase + spec::kVirtioDeviceType) {
+  if (layout_.device_id != contract::kDeviceId) {
     return Status::kNotBlockDevice;
   }
   virtio_status_ = transport_.Init(config_.platform, layout_, config_.bars, config_.selector_lock);
@@ -99,10 +124,16 @@ Status RequestEngine::Initialize(const EngineConfig& config) {
   if (config_.fetch_serial) {
     FetchSerial();
   }
+  if (state_ != EngineState::kRunning) {  // GET_ID stalled and the device did not come back
+    TearDownDevice(nullptr, nullptr);
+    FreeSlots();
+    state_ = EngineState::kUninitialized;
+    return Status::kVirtioError;
+  }
   events_ = 0;
   busy_reported_ = false;
   resume_hint_ = false;
-  return state_ == EngineState::kRunning ? Status::kOk : Status::kVirtioError;
+  return Status::kOk;
 }
 
 Status RequestEngine::AllocateSlots() {
@@ -117,8 +148,8 @@ Status RequestEngine::AllocateSlots() {
   }
   slots_ = static_cast<Slot*>(platform.AllocateMemory(sizeof(Slot) * slot_count_));
   free_slots_ = static_cast<uint16_t*>(platform.AllocateMemory(sizeof(uint16_t) * slot_count_));
-  scratch_ =
-      static_cast<virtio::Segment*>(platform.AllocateMemory(sizeof(virtio::Segment) * table_capacity_));
+  scratch_ = static_cast<virtio::Segment*>(
+      platform.AllocateMemory(sizeof(virtio::Segment) * table_capacity_));
   if (slots_ == nullptr || free_slots_ == nullptr || scratch_ == nullptr) {
     FreeSlots();
     return Status::kNoMemory;
@@ -352,6 +383,10 @@ void RequestEngine::AbortTrampoline(void* context, const virtio::Completion& com
 
 void RequestEngine::TearDownDevice(BlkCompletionCallback callback, void* context) {
   state_ = EngineState::kResetting;
+  if (busy_reported_) {
+    busy_reported_ = false;
+    resume_hint_ = true;  // everything is about to be free again
+  }
   AbortContext abort{this, callback, context};
   transport_.Teardown(AbortTrampoline, &abort);
   // Every slot the ring did not hand back (none, unless the ring was never attached) ends too.
@@ -373,8 +408,6 @@ void RequestEngine::Recover(BlkCompletionCallback callback, void* context) {
     state_ = EngineState::kFailed;
     events_ |= kEventDeviceFailed;
   }
-  resume_hint_ = resume_hint_ || busy_reported_;
-  busy_reported_ = false;
 }
 
 Status RequestEngine::Reset(BlkCompletionCallback callback, void* context) {
@@ -384,7 +417,6 @@ Status RequestEngine::Reset(BlkCompletionCallback callback, void* context) {
   TearDownDevice(callback, context);
   const Status status = BringUp();
   state_ = status == Status::kOk ? EngineState::kRunning : EngineState::kFailed;
-  busy_reported_ = false;
   return status;
 }
 
@@ -581,8 +613,8 @@ bool RequestEngine::FinishSlot(Slot* slot, uint32_t written, BlkCompletionCallba
   if (written < 1) {
     result = IoResult::kBadResponse;
   } else if (status == spec::kStatusOk) {
-    result = reading && written != uint64_t{slot->bytes} + 1 ? IoResult::kBadResponse
-                                                             : IoResult::kOk;
+    result =
+        reading && written != uint64_t{slot->bytes} + 1 ? IoResult::kBadResponse : IoResult::kOk;
   } else if (status == spec::kStatusIoError) {
     result = IoResult::kIoError;
   } else if (status == spec::kStatusUnsupported) {
@@ -637,8 +669,13 @@ size_t RequestEngine::Harvest(BlkCompletionCallback callback, void* context) {
     if (count > 0) {
       continue;
     }
+    if (resubmitted) {
+      resubmitted = false;
+      Kick();  // FUA flushes; a fast device may already have answered them
+      continue;
+    }
     if (queue_.broken()) {
-      virtio_status_ = queue_.broken_reason();
+      last_fault_ = queue_.broken_reason();
       const uint64_t aborted_before = counters_.aborted;
       Recover(callback, context);
       delivered += static_cast<size_t>(counters_.aborted - aborted_before);
@@ -648,9 +685,6 @@ size_t RequestEngine::Harvest(BlkCompletionCallback callback, void* context) {
       break;
     }
     queue_.DisableInterrupts();  // completions raced the re-arm: drain them too
-  }
-  if (resubmitted) {
-    Kick();
   }
   return delivered;
 }
@@ -680,8 +714,9 @@ size_t RequestEngine::ProcessInterrupt(uint8_t isr_bits, BlkCompletionCallback c
 
 void RequestEngine::HandleConfigChange(BlkCompletionCallback callback, void* context) {
   ++counters_.config_changes;
-  virtio_status_ = transport_.CheckDeviceStatus();
-  if (virtio_status_ != virtio::Status::kOk) {
+  const virtio::Status device_status = transport_.CheckDeviceStatus();
+  if (device_status != virtio::Status::kOk) {
+    last_fault_ = device_status;
     Recover(callback, context);  // DEVICE_NEEDS_RESET, or the device lost our set-up
     return;
   }
@@ -795,6 +830,7 @@ void RequestEngine::FetchSerial() {
     platform.StallMicros(kPollIntervalMicros);
   }
   if (!done) {
+    last_fault_ = queue_.broken() ? queue_.broken_reason() : virtio::Status::kNotReady;
     Recover(nullptr, nullptr);  // stalled or broken: a reset gives the slot back
     return;
   }

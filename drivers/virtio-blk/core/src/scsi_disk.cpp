@@ -118,8 +118,8 @@ ScsiCompletion ScsiDisk::Submit(const ScsiRequest& request) {
   return Execute(cdb, request);
 }
 
-ScsiCompletion ScsiDisk::ReturnData(const ScsiRequest& request, const uint8_t* data,
-                                    size_t length, uint32_t allocation_length) {
+ScsiCompletion ScsiDisk::ReturnData(const ScsiRequest& request, const uint8_t* data, size_t length,
+                                    uint32_t allocation_length) {
   size_t count = length < allocation_length ? length : allocation_length;
   count = count < request.data.length ? count : request.data.length;
   if (count > 0 && request.data.host == nullptr) {
@@ -134,7 +134,7 @@ ScsiCompletion ScsiDisk::ReturnData(const ScsiRequest& request, const uint8_t* d
 
 ScsiCompletion ScsiDisk::Execute(const DecodedCdb& cdb, const ScsiRequest& request) {
   void* const cookie = request.cookie;
-  const DiskDescription disk = Describe();
+  const uint64_t block_count = engine_.geometry().block_count;
   if (NeedsMedium(cdb.command)) {
     const EngineState state = engine_.state();
     if (state == EngineState::kFailed || state == EngineState::kUninitialized) {
@@ -143,10 +143,30 @@ ScsiCompletion ScsiDisk::Execute(const DecodedCdb& cdb, const ScsiRequest& reque
     if (state != EngineState::kRunning) {
       return Finished(cookie, HostStatus::kBusy);  // stopped or resetting: the port retries
     }
-    if (disk.geometry.block_count == 0) {
+    if (block_count == 0) {
       return CheckSense(cookie, s::kSenseNotReady, s::kAscMediumNotPresent);
     }
   }
+  switch (cdb.command) {
+    case ScsiCommand::kRead:
+    case ScsiCommand::kWrite:
+      return SubmitTransfer(cdb, request);  // the hot path needs no DiskDescription
+    case ScsiCommand::kVerify:
+      // BYTCHK 0 only (decoder): the medium is as good as the device says on the next read, so
+      // a verify succeeds after the range check without a transfer.
+      if (OutOfRange(cdb.lba, cdb.blocks, block_count)) {
+        return CheckSense(cookie, s::kSenseIllegalRequest, s::kAscLbaOutOfRange);
+      }
+      return Good(cookie, 0);
+    case ScsiCommand::kSynchronizeCache:
+      if (OutOfRange(cdb.lba, cdb.blocks, block_count)) {
+        return CheckSense(cookie, s::kSenseIllegalRequest, s::kAscLbaOutOfRange);
+      }
+      return engine_.has_flush() ? SubmitFlush(request) : Good(cookie, 0);
+    default:
+      break;
+  }
+  const DiskDescription disk = Describe();
   uint8_t response[kMaxResponseBytes];
   switch (cdb.command) {
     case ScsiCommand::kTestUnitReady:
@@ -186,21 +206,8 @@ ScsiCompletion ScsiDisk::Execute(const DecodedCdb& cdb, const ScsiRequest& reque
                         cdb.allocation_length);
     case ScsiCommand::kReportLuns:
       return ReturnData(request, response, BuildReportLuns(cdb, response), cdb.allocation_length);
-    case ScsiCommand::kRead:
-    case ScsiCommand::kWrite:
-      return SubmitTransfer(cdb, request);
-    case ScsiCommand::kVerify:
-      // BYTCHK 0 only (decoder): the medium is as good as the device says on the next read, so
-      // a verify succeeds after the range check without a transfer.
-      if (OutOfRange(cdb.lba, cdb.blocks, disk.geometry.block_count)) {
-        return CheckSense(cookie, s::kSenseIllegalRequest, s::kAscLbaOutOfRange);
-      }
-      return Good(cookie, 0);
-    case ScsiCommand::kSynchronizeCache:
-      if (OutOfRange(cdb.lba, cdb.blocks, disk.geometry.block_count)) {
-        return CheckSense(cookie, s::kSenseIllegalRequest, s::kAscLbaOutOfRange);
-      }
-      return disk.write_cache ? SubmitFlush(request) : Good(cookie, 0);
+    default:
+      break;  // handled above
   }
   return CheckSense(cookie, s::kSenseIllegalRequest, s::kAscInvalidCommandOperationCode);
 }
@@ -235,10 +242,14 @@ ScsiCompletion ScsiDisk::SubmitTransfer(const DecodedCdb& cdb, const ScsiRequest
   io.segment_count = request.data.segment_count;
   io.cookie = cookie;
   switch (engine_.Submit(io)) {
-    case SubmitStatus::kQueued: return Finished(cookie, HostStatus::kPending);
-    case SubmitStatus::kBusy: return Finished(cookie, HostStatus::kBusy);
-    case SubmitStatus::kInvalid: return Finished(cookie, HostStatus::kInvalidRequest);
-    case SubmitStatus::kNotRunning: break;
+    case SubmitStatus::kQueued:
+      return Finished(cookie, HostStatus::kPending);
+    case SubmitStatus::kBusy:
+      return Finished(cookie, HostStatus::kBusy);
+    case SubmitStatus::kInvalid:
+      return Finished(cookie, HostStatus::kInvalidRequest);
+    case SubmitStatus::kNotRunning:
+      break;
   }
   if (engine_.state() == EngineState::kFailed) {
     return CheckSense(cookie, s::kSenseHardwareError, s::kAscInternalTargetFailure);
@@ -251,10 +262,14 @@ ScsiCompletion ScsiDisk::SubmitFlush(const ScsiRequest& request) {
   io.type = RequestType::kFlush;
   io.cookie = request.cookie;
   switch (engine_.Submit(io)) {
-    case SubmitStatus::kQueued: return Finished(request.cookie, HostStatus::kPending);
-    case SubmitStatus::kBusy: return Finished(request.cookie, HostStatus::kBusy);
-    case SubmitStatus::kInvalid: return Finished(request.cookie, HostStatus::kInvalidRequest);
-    case SubmitStatus::kNotRunning: break;
+    case SubmitStatus::kQueued:
+      return Finished(request.cookie, HostStatus::kPending);
+    case SubmitStatus::kBusy:
+      return Finished(request.cookie, HostStatus::kBusy);
+    case SubmitStatus::kInvalid:
+      return Finished(request.cookie, HostStatus::kInvalidRequest);
+    case SubmitStatus::kNotRunning:
+      break;
   }
   if (engine_.state() == EngineState::kFailed) {
     return CheckSense(request.cookie, s::kSenseHardwareError, s::kAscInternalTargetFailure);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "aero/blk/blk_spec.h"
+#include "aero/contract/aero_contract.h"
 #include "aero/virtio/features.h"
 
 namespace aero::blk::testing {
@@ -20,8 +21,10 @@ constexpr uint32_t kDeviceConfigBytes = 0x100;
 FakeDeviceOptions MakeDeviceOptions(const FakeBlkOptions& options) {
   FakeDeviceOptions device;
   device.layout = options.layout;
-  device.device_id = 0x1040 + bs::kVirtioDeviceType;
-  device.subsystem_id = options.layout == FakeLayout::kAeroBar0 ? 0x0002 : 0x1100;
+  device.device_id = aero::contract::virtio_blk::kDeviceId;
+  // QEMU 7.2's modern-only devices report subsystem 1AF4:1100.
+  device.subsystem_id =
+      options.layout == FakeLayout::kAeroBar0 ? aero::contract::virtio_blk::kSubsystemId : 0x1100;
   device.features = options.features != 0 ? options.features : FakeBlkDevice::DefaultFeatures();
   device.num_queues = 1;
   device.queue_max_size = options.queue_max_size;
@@ -49,10 +52,13 @@ class Stream {
   explicit Stream(std::vector<DeviceBuffer*> buffers) : buffers_(std::move(buffers)) {}
   uint64_t size() const {
     uint64_t total = 0;
-    for (const auto* b : buffers_) total += b->length;
+    for (const auto* b : buffers_)
+      total += b->length;
     return total;
   }
-  void Read(uint64_t offset, uint8_t* out, uint64_t length) const { Walk(offset, out, length, false); }
+  void Read(uint64_t offset, uint8_t* out, uint64_t length) const {
+    Walk(offset, out, length, false);
+  }
   void Write(uint64_t offset, const uint8_t* in, uint64_t length) {
     Walk(offset, const_cast<uint8_t*>(in), length, true);
   }
@@ -61,7 +67,8 @@ class Stream {
  private:
   void Walk(uint64_t offset, uint8_t* bytes, uint64_t length, bool to_buffers) const {
     for (const auto* b : buffers_) {
-      if (length == 0) return;
+      if (length == 0)
+        return;
       if (offset >= b->length) {
         offset -= b->length;
         continue;
@@ -132,9 +139,20 @@ void FakeBlkDevice::FailNext(uint32_t type, uint8_t status, int times) {
   injections_.push_back(Injection{type, status, times});
 }
 
-void FakeBlkDevice::CorruptNextStatus(uint8_t raw) { corrupt_status_ = raw; }
+void FakeBlkDevice::CorruptNextStatus(uint8_t raw) {
+  corrupt_status_ = raw;
+}
 
-void FakeBlkDevice::ShortenNextWritten() { shorten_written_ = true; }
+void FakeBlkDevice::ClearFaults() {
+  injections_.clear();
+  fail_count_ = 0;
+  corrupt_status_ = -1;
+  shorten_written_ = false;
+}
+
+void FakeBlkDevice::ShortenNextWritten() {
+  shorten_written_ = true;
+}
 
 uint64_t FakeBlkDevice::served(uint32_t type) const {
   return static_cast<uint64_t>(std::count_if(
@@ -193,7 +211,8 @@ uint32_t FakeBlkDevice::Handle(DeviceChain& chain) {
   record.sector = GetLe(header + 8, 8);
   record.indirect = chain.indirect;
   // Data descriptors: everything but the header and the status descriptors.
-  record.data_descriptors = static_cast<uint32_t>(chain.buffers.size() >= 2 ? chain.buffers.size() - 2 : 0);
+  record.data_descriptors =
+      static_cast<uint32_t>(chain.buffers.size() >= 2 ? chain.buffers.size() - 2 : 0);
   const uint64_t status_offset = out.size() - 1;
   uint32_t written = 1;
   uint8_t status = bs::kStatusOk;
@@ -282,7 +301,8 @@ uint32_t FakeBlkDevice::Handle(DeviceChain& chain) {
       status = Injected(record.type, 0, 0);
       if (status == bs::kStatusOk) {
         uint8_t id[bs::kIdBytes] = {};
-        std::memcpy(id, options_.serial.data(), std::min<size_t>(options_.serial.size(), sizeof(id)));
+        std::memcpy(id, options_.serial.data(),
+                    std::min<size_t>(options_.serial.size(), sizeof(id)));
         const uint64_t n = std::min<uint64_t>(status_offset, sizeof(id));
         out.Write(0, id, n);
         written = static_cast<uint32_t>(n + 1);

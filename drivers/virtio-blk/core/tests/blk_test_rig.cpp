@@ -40,8 +40,8 @@ bool CompletionLog::EachExactlyOnce(const std::vector<void*>& cookies, std::stri
     ++expected_total;
   }
   if (total_ != expected_total) {
-    *why = std::to_string(total_) + " completions for " + std::to_string(expected_total) +
-           " requests";
+    *why =
+        std::to_string(total_) + " completions for " + std::to_string(expected_total) + " requests";
     return false;
   }
   return true;

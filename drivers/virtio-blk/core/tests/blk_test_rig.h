@@ -19,7 +19,7 @@ namespace aero::blk::testing {
 
 struct RigOptions {
   FakeBlkOptions device;
-  uint16_t queue_size = 128;
+  uint16_t queue_size = 0;  // the contract's
   uint16_t max_requests = 32;
   uint16_t max_data_descriptors = 64;
   uint32_t max_transfer_bytes = 0;

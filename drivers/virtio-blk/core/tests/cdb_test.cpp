@@ -92,9 +92,9 @@ TEST(CdbTest, ShortOrMissingCdbsAreTooShort) {
   const uint8_t one = s::kOpTestUnitReady;
   EXPECT_EQ(DecodeCdb(&one, 0, &d), CdbError::kTooShort);
   const std::vector<std::vector<uint8_t>> full = {
-      Cdb6(s::kOpRead6, 0, 1),       Cdb10(s::kOpRead10, 0, 1),  Cdb12(s::kOpRead12, 0, 1),
-      Cdb16(s::kOpRead16, 0, 1),     testing::InquiryCdb(false, 0, 36),
-      testing::ReportLunsCdb(16),    testing::ReadCapacity16Cdb(32)};
+      Cdb6(s::kOpRead6, 0, 1),       Cdb10(s::kOpRead10, 0, 1),         Cdb12(s::kOpRead12, 0, 1),
+      Cdb16(s::kOpRead16, 0, 1),     testing::InquiryCdb(false, 0, 36), testing::ReportLunsCdb(16),
+      testing::ReadCapacity16Cdb(32)};
   for (const auto& cdb : full) {
     EXPECT_EQ(DecodeCdb(cdb.data(), cdb.size() - 1, &d), CdbError::kTooShort) << int{cdb[0]};
     EXPECT_EQ(DecodeCdb(cdb.data(), cdb.size(), &d), CdbError::kNone) << int{cdb[0]};

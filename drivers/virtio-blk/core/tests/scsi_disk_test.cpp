@@ -107,8 +107,8 @@ TEST(ScsiDiskTest, WithoutGetIdThereIsNoSerialPage) {
   EXPECT_EQ(data, (std::vector<uint8_t>{0, 0, 0, 4, 0x00, 0x83, 0xB0, 0xB1}));
   const ScsiCompletion c = rig.Command(InquiryCdb(true, 0x80, 255), &data);
   ExpectCheck(c, s::kSenseIllegalRequest, s::kAscInvalidFieldInCdb);
-  EXPECT_EQ(SenseBytes(c), (std::vector<uint8_t>{0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x24, 0,
-                                                 0, 0xC0, 0, 2}));
+  EXPECT_EQ(SenseBytes(c),
+            (std::vector<uint8_t>{0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x24, 0, 0, 0xC0, 0, 2}));
 }
 
 TEST(ScsiDiskTest, BlockLimitsComeFromSegMaxAndSizeMax) {
@@ -144,7 +144,8 @@ TEST(ScsiDiskTest, ReadCapacityFor512AndFor4Kn) {
     ASSERT_EQ(data.size(), 8u);
     EXPECT_EQ((data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3],
               static_cast<int>(blocks - 1));
-    EXPECT_EQ((data[4] << 24) | (data[5] << 16) | (data[6] << 8) | data[7], static_cast<int>(block));
+    EXPECT_EQ((data[4] << 24) | (data[5] << 16) | (data[6] << 8) | data[7],
+              static_cast<int>(block));
     ASSERT_EQ(rig.Command(ReadCapacity16Cdb(32), &data).status, HostStatus::kSuccess);
     ASSERT_EQ(data.size(), 32u);
     EXPECT_EQ(data[7], static_cast<uint8_t>(blocks - 1));
@@ -203,17 +204,17 @@ TEST(ScsiDiskTest, UnknownOperationCodeSense) {
   ASSERT_EQ(rig.Init(), Status::kOk);
   const ScsiCompletion c = rig.Command({0x15, 0x10, 0, 0, 0x18, 0});  // MODE SELECT(6)
   ExpectCheck(c, s::kSenseIllegalRequest, s::kAscInvalidCommandOperationCode);
-  EXPECT_EQ(SenseBytes(c), (std::vector<uint8_t>{0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x20, 0,
-                                                 0, 0, 0, 0}));
+  EXPECT_EQ(SenseBytes(c),
+            (std::vector<uint8_t>{0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0}));
 }
 
 TEST(ScsiDiskTest, SimpleCommandsSucceed) {
   BlkRig rig;
   ASSERT_EQ(rig.Init(), Status::kOk);
-  for (const auto& cdb : {Cdb6(s::kOpTestUnitReady, 0, 0), Cdb6(s::kOpStartStopUnit, 0, 0x01),
-                          Cdb6(s::kOpStartStopUnit, 0, 0x00), Cdb6(s::kOpStartStopUnit, 0, 0x30),
-                          Cdb6(s::kOpPreventAllowMediumRemoval, 0, 1),
-                          Cdb6(s::kOpPreventAllowMediumRemoval, 0, 0)}) {
+  for (const auto& cdb :
+       {Cdb6(s::kOpTestUnitReady, 0, 0), Cdb6(s::kOpStartStopUnit, 0, 0x01),
+        Cdb6(s::kOpStartStopUnit, 0, 0x00), Cdb6(s::kOpStartStopUnit, 0, 0x30),
+        Cdb6(s::kOpPreventAllowMediumRemoval, 0, 1), Cdb6(s::kOpPreventAllowMediumRemoval, 0, 0)}) {
     const ScsiCompletion c = rig.Command(cdb);
     EXPECT_EQ(c.status, HostStatus::kSuccess) << int{cdb[0]};
     EXPECT_EQ(c.transferred, 0u);

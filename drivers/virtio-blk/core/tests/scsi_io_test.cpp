@@ -97,8 +97,8 @@ TEST(ScsiIoTest, RangeChecksNeverReachTheDevice) {
               s::kAscLbaOutOfRange);
   ExpectSense(rig.RunIo(Cdb10(s::kOpWrite10, 2041, 8), buffer), s::kSenseIllegalRequest,
               s::kAscLbaOutOfRange);
-  ExpectSense(rig.RunIo(Cdb16(s::kOpRead16, ~uint64_t{0} - 2, 8), buffer),
-              s::kSenseIllegalRequest, s::kAscLbaOutOfRange);
+  ExpectSense(rig.RunIo(Cdb16(s::kOpRead16, ~uint64_t{0} - 2, 8), buffer), s::kSenseIllegalRequest,
+              s::kAscLbaOutOfRange);
   ExpectSense(rig.RunIo(Cdb16(s::kOpRead16, 0, 0xFFFFFFFF), buffer), s::kSenseIllegalRequest,
               s::kAscLbaOutOfRange);
   ExpectSense(rig.RunIo(Cdb10(s::kOpRead10, 4096, 0), buffer), s::kSenseIllegalRequest,
@@ -190,8 +190,8 @@ TEST(ScsiIoTest, SynchronizeCacheFlushes) {
   EXPECT_EQ(rig.RunIo(Cdb16(s::kOpSynchronizeCache16, 10, 20), nullptr).status,
             HostStatus::kSuccess);
   EXPECT_EQ(rig.blk.served(spec::kTypeFlush), 2u);
-  ExpectSense(rig.RunIo(Cdb10(s::kOpSynchronizeCache10, 2040, 9), nullptr),
-              s::kSenseIllegalRequest, s::kAscLbaOutOfRange);
+  ExpectSense(rig.RunIo(Cdb10(s::kOpSynchronizeCache10, 2040, 9), nullptr), s::kSenseIllegalRequest,
+              s::kAscLbaOutOfRange);
   rig.blk.FailNext(spec::kTypeFlush, spec::kStatusIoError);
   c = rig.RunIo(Cdb10(s::kOpSynchronizeCache10, 0, 0), nullptr);
   ExpectSense(c, s::kSenseMediumError, s::kAscWriteError);
@@ -204,8 +204,7 @@ TEST(ScsiIoTest, SynchronizeCacheWithoutWriteCacheNeedsNoDevice) {
   BlkRig rig(options);
   ASSERT_EQ(rig.Init(), Status::kOk);
   EXPECT_FALSE(rig.disk.engine().has_flush());
-  EXPECT_EQ(rig.RunIo(Cdb10(s::kOpSynchronizeCache10, 0, 0), nullptr).status,
-            HostStatus::kSuccess);
+  EXPECT_EQ(rig.RunIo(Cdb10(s::kOpSynchronizeCache10, 0, 0), nullptr).status, HostStatus::kSuccess);
   EXPECT_EQ(rig.blk.served(spec::kTypeFlush), 0u);
 }
 
@@ -310,8 +309,8 @@ TEST(ScsiIoTest, OutOfSlotsIsBusyUntilCompletionsArrive) {
   rig.blk.Service();
   rig.Interrupt();
   std::string why;
-  EXPECT_TRUE(rig.log.EachExactlyOnce({&cookies[0], &cookies[1], &cookies[2], &cookies[3],
-                                       &cookies[5]}, &why))
+  EXPECT_TRUE(rig.log.EachExactlyOnce(
+      {&cookies[0], &cookies[1], &cookies[2], &cookies[3], &cookies[5]}, &why))
       << why;
 }
 

@@ -100,8 +100,8 @@ TEST(ScsiPagesTest, BlockLimitsPage) {
   disk.geometry.optimal_transfer_blocks = 0x10000;  // beyond the maximum: capped
   const size_t n = BuildVpdPage(disk, s::kVpdBlockLimits, out);
   ASSERT_EQ(n, 64u);
-  EXPECT_EQ(Bytes(out, 16), (std::vector<uint8_t>{0, 0xB0, 0x00, 0x3C, 0, 0, 0x00, 0x08, 0, 0,
-                                                  0x08, 0x00, 0, 0, 0x08, 0x00}));
+  EXPECT_EQ(Bytes(out, 16), (std::vector<uint8_t>{0, 0xB0, 0x00, 0x3C, 0, 0, 0x00, 0x08, 0, 0, 0x08,
+                                                  0x00, 0, 0, 0x08, 0x00}));
   for (size_t i = 16; i < n; ++i) {
     EXPECT_EQ(out[i], 0) << "byte " << i << ": no prefetch, unmap or write same limits";
   }
@@ -134,7 +134,8 @@ TEST(ScsiPagesTest, ModeSenseWithoutWriteCacheReadOnlyAndDbd) {
   DiskDescription disk = MakeDisk(100, 4096);
   disk.write_cache = false;
   disk.read_only = true;
-  const size_t n = BuildModeSense(disk, DecodeOrDie(testing::ModeSense6Cdb(0x08, 255, 0, true)), out);
+  const size_t n =
+      BuildModeSense(disk, DecodeOrDie(testing::ModeSense6Cdb(0x08, 255, 0, true)), out);
   ASSERT_EQ(n, 4u + 20);
   EXPECT_EQ(Bytes(out, 6), (std::vector<uint8_t>{23, 0, 0x80, 0, 0x08, 0x12}));
   EXPECT_EQ(out[6], 0x00) << "no WCE";
@@ -142,30 +143,35 @@ TEST(ScsiPagesTest, ModeSenseWithoutWriteCacheReadOnlyAndDbd) {
 
 TEST(ScsiPagesTest, ModeSenseChangeableValuesAreAllZero) {
   uint8_t out[kMaxResponseBytes];
-  const size_t n =
-      BuildModeSense(MakeDisk(100, 512), DecodeOrDie(testing::ModeSense6Cdb(0x3F, 255, 1, true)), out);
+  const size_t n = BuildModeSense(MakeDisk(100, 512),
+                                  DecodeOrDie(testing::ModeSense6Cdb(0x3F, 255, 1, true)), out);
   ASSERT_EQ(n, 4u + 20 + 12);
   EXPECT_EQ(out[4], 0x08);
   EXPECT_EQ(out[5], 0x12);
-  for (size_t i = 6; i < 24; ++i) EXPECT_EQ(out[i], 0) << i;
+  for (size_t i = 6; i < 24; ++i)
+    EXPECT_EQ(out[i], 0) << i;
   EXPECT_EQ(out[24], 0x0A);
-  for (size_t i = 26; i < n; ++i) EXPECT_EQ(out[i], 0) << i;
+  for (size_t i = 26; i < n; ++i)
+    EXPECT_EQ(out[i], 0) << i;
 }
 
 TEST(ScsiPagesTest, ModeSense10LongLbaDescriptor) {
   uint8_t out[kMaxResponseBytes];
   const uint64_t blocks = 0x1'0000'0005ull;
-  const size_t n =
-      BuildModeSense(MakeDisk(blocks, 4096), DecodeOrDie(testing::ModeSense10Cdb(0x0A, 255, true)), out);
+  const size_t n = BuildModeSense(MakeDisk(blocks, 4096),
+                                  DecodeOrDie(testing::ModeSense10Cdb(0x0A, 255, true)), out);
   ASSERT_EQ(n, 8u + 16 + 12);
-  EXPECT_EQ(Bytes(out, 8), (std::vector<uint8_t>{0, static_cast<uint8_t>(n - 2), 0, 0, 0x01, 0, 0, 16}));
-  EXPECT_EQ(Bytes(out + 8, 16), (std::vector<uint8_t>{0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0x10, 0}));
+  EXPECT_EQ(Bytes(out, 8),
+            (std::vector<uint8_t>{0, static_cast<uint8_t>(n - 2), 0, 0, 0x01, 0, 0, 16}));
+  EXPECT_EQ(Bytes(out + 8, 16),
+            (std::vector<uint8_t>{0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0x10, 0}));
   EXPECT_EQ(out[24], 0x0A);
 }
 
 TEST(ScsiPagesTest, ModeSenseShortDescriptorCapsTheBlockCount) {
   uint8_t out[kMaxResponseBytes];
-  BuildModeSense(MakeDisk(0x2'0000'0000ull, 512), DecodeOrDie(testing::ModeSense10Cdb(0x08, 255, false)), out);
+  BuildModeSense(MakeDisk(0x2'0000'0000ull, 512),
+                 DecodeOrDie(testing::ModeSense10Cdb(0x08, 255, false)), out);
   EXPECT_EQ(out[7], 8);
   EXPECT_EQ(out[4], 0) << "short descriptor";
   EXPECT_EQ(Bytes(out + 8, 8), (std::vector<uint8_t>{0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x02, 0}));
@@ -184,9 +190,10 @@ TEST(ScsiPagesTest, ReadCapacity) {
   disk.geometry.physical_exponent = 3;
   disk.geometry.lowest_aligned_block = 1;
   EXPECT_EQ(BuildReadCapacity16(disk, out), 32u);
-  EXPECT_EQ(Bytes(out, 16), (std::vector<uint8_t>{0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x02,
-                                                  0, 0, 0x03, 0x00, 0x01}));
-  for (size_t i = 16; i < 32; ++i) EXPECT_EQ(out[i], 0);
+  EXPECT_EQ(Bytes(out, 16), (std::vector<uint8_t>{0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x02, 0,
+                                                  0, 0x03, 0x00, 0x01}));
+  for (size_t i = 16; i < 32; ++i)
+    EXPECT_EQ(out[i], 0);
 }
 
 TEST(ScsiPagesTest, ReportLuns) {
@@ -201,14 +208,14 @@ TEST(ScsiPagesTest, ReportLuns) {
 TEST(SenseTest, FixedFormatLayouts) {
   SenseData sense;
   BuildSense(s::kSenseUnitAttention, s::kAscCapacityDataChanged, &sense);
-  EXPECT_EQ(Bytes(sense.bytes, 18), (std::vector<uint8_t>{0x70, 0, 0x06, 0, 0, 0, 0, 10, 0, 0, 0,
-                                                          0, 0x2A, 0x09, 0, 0, 0, 0}));
+  EXPECT_EQ(Bytes(sense.bytes, 18), (std::vector<uint8_t>{0x70, 0, 0x06, 0, 0, 0, 0, 10, 0, 0, 0, 0,
+                                                          0x2A, 0x09, 0, 0, 0, 0}));
   BuildCdbFieldSense(s::kAscInvalidFieldInCdb, 7, &sense);
-  EXPECT_EQ(Bytes(sense.bytes, 18), (std::vector<uint8_t>{0x70, 0, 0x05, 0, 0, 0, 0, 10, 0, 0, 0,
-                                                          0, 0x24, 0x00, 0, 0xC0, 0, 7}));
+  EXPECT_EQ(Bytes(sense.bytes, 18), (std::vector<uint8_t>{0x70, 0, 0x05, 0, 0, 0, 0, 10, 0, 0, 0, 0,
+                                                          0x24, 0x00, 0, 0xC0, 0, 7}));
   BuildSenseWithInformation(s::kSenseMediumError, s::kAscUnrecoveredReadError, 0x01020304, &sense);
-  EXPECT_EQ(Bytes(sense.bytes, 18), (std::vector<uint8_t>{0xF0, 0, 0x03, 1, 2, 3, 4, 10, 0, 0, 0,
-                                                          0, 0x11, 0x00, 0, 0, 0, 0}));
+  EXPECT_EQ(Bytes(sense.bytes, 18), (std::vector<uint8_t>{0xF0, 0, 0x03, 1, 2, 3, 4, 10, 0, 0, 0, 0,
+                                                          0x11, 0x00, 0, 0, 0, 0}));
 }
 
 }  // namespace

@@ -4,11 +4,16 @@
 
 #include <stddef.h>
 
+#ifdef AERO_KERNEL_MODE
 // Placement new: constructs in storage the caller owns (for example a device extension).
 inline void* operator new(size_t, void* where) noexcept { return where; }
 inline void* operator new[](size_t, void* where) noexcept { return where; }
 inline void operator delete(void*, void*) noexcept {}
 inline void operator delete[](void*, void*) noexcept {}
+#else
+// Host builds of Windows-facing code (shim tests) take placement new from the C++ library.
+#include <new>
+#endif
 
 namespace aero::kcrt {
 // Which pool an allocation comes from. Non-paged memory may be touched at any IRQL; paged memory

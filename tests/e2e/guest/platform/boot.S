@@ -1,6 +1,6 @@
-/* Multiboot (v1) entry of the e2e test guest. QEMU's -kernel loader enters in 32-bit protected mode
- * with EAX = 0x2BADB002 and EBX = the multiboot info; paging is off and so it stays. We load our own
- * flat GDT (0x08 code, 0x10 data), set up a stack, clear .bss and call kmain(magic, info).
+/* Multiboot (v1) entry of the e2e test guest. QEMU's -kernel loader enters in 32-bit protected
+ * mode with EAX = 0x2BADB002 and EBX = the multiboot info; paging is off and so it stays. We load our
+ * own flat GDT (0x08 code, 0x10 data), set up a stack, clear .bss and call kmain(magic, info).
  * The interrupt stubs push a uniform frame (error code or 0, then the vector) and call
  * isr_dispatch(frame) in C++. */
 
@@ -76,7 +76,8 @@ isr_stubs:
 .set vector, 0
 .rept 256
   .balign 16
-  .if (vector == 8) || ((vector >= 10) && (vector <= 14)) || (vector == 17) || (vector == 21) || (vector == 29) || (vector == 30)
+  .if (vector == 8) || ((vector >= 10) && (vector <= 14)) || (vector == 17) || \
+      (vector == 21) || (vector == 29) || (vector == 30)
   .else
     push $0
   .endif

@@ -1,4 +1,4 @@
-# Links tiny_driver.c with mingw-w64 the way the project links kernel drivers (plus EXTRA_LDFLAGS
+# Links tiny_driver.c with mingw-w64 the way the project links kernel drivers (plus EXTRA_FLAGS,
 # for the defective variants), builds the import libraries from the fixture .def files, runs
 # aero-pecheck on the result and compares its exit status and output with the expectation.
 file(REMOVE_RECURSE "${WORK}")
@@ -38,7 +38,7 @@ foreach(module IN LISTS modules)
   list(APPEND check_args --exports "${def}")
 endforeach()
 
-separate_arguments(extra UNIX_COMMAND "${EXTRA_LDFLAGS}")
+separate_arguments(extra UNIX_COMMAND "${EXTRA_FLAGS}")
 set(image "${WORK}/tiny_driver.sys")
 execute_process(
   COMMAND "${cc}" -O2 -ffreestanding -fno-stack-protector -fno-stack-check -mno-stack-arg-probe

@@ -5,7 +5,9 @@
 
 namespace aero::virtio {
 
-inline constexpr uint64_t FeatureBit(unsigned bit) { return uint64_t{1} << bit; }
+inline constexpr uint64_t FeatureBit(unsigned bit) {
+  return uint64_t{1} << bit;
+}
 
 inline constexpr uint64_t kFeatureIndirectDesc = FeatureBit(28);
 inline constexpr uint64_t kFeatureEventIdx = FeatureBit(29);

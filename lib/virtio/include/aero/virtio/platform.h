@@ -3,8 +3,8 @@
 // memory allocators or time except through it.
 #pragma once
 
-#include "aero/virtio/types.h"
 #include <stdint.h>
+#include "aero/virtio/types.h"
 
 namespace aero::virtio {
 

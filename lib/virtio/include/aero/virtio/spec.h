@@ -91,13 +91,20 @@ inline constexpr uint32_t kMaxQueueSize = 32768;
 
 // Descriptor table 16*N (align 16); avail 6+2N with used_event (align 2); used 6+8N with
 // avail_event (align 4).
-constexpr uint32_t DescriptorTableBytes(uint32_t size) { return kDescriptorSize * size; }
-constexpr uint32_t AvailRingBytes(uint32_t size) { return 6 + 2 * size; }
-constexpr uint32_t UsedRingBytes(uint32_t size) { return 6 + kUsedElementSize * size; }
+constexpr uint32_t DescriptorTableBytes(uint32_t size) {
+  return kDescriptorSize * size;
+}
+constexpr uint32_t AvailRingBytes(uint32_t size) {
+  return 6 + 2 * size;
+}
+constexpr uint32_t UsedRingBytes(uint32_t size) {
+  return 6 + kUsedElementSize * size;
+}
 
 // True when the other side asked to be told about index `event` and [old, new) passed it.
 constexpr bool NeedEvent(uint16_t event, uint16_t new_index, uint16_t old_index) {
-  return static_cast<uint16_t>(new_index - event - 1) < static_cast<uint16_t>(new_index - old_index);
+  return static_cast<uint16_t>(new_index - event - 1) <
+         static_cast<uint16_t>(new_index - old_index);
 }
 
 }  // namespace aero::virtio::spec

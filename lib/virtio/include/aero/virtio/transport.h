@@ -7,8 +7,8 @@
 // MSI-X vectors) or where they carry news (NEEDS_RESET, config_generation).
 #pragma once
 
-#include "aero/virtio/types.h"
 #include <stdint.h>
+#include "aero/virtio/types.h"
 
 #include "aero/virtio/pci_caps.h"
 #include "aero/virtio/platform.h"

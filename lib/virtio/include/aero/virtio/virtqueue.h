@@ -6,8 +6,8 @@
 // runs concurrently; ring accesses use the Platform barriers and single-copy atomic accesses.
 #pragma once
 
-#include "aero/virtio/types.h"
 #include <stdint.h>
+#include "aero/virtio/types.h"
 
 #include "aero/virtio/platform.h"
 #include "aero/virtio/status.h"
@@ -45,12 +45,12 @@ using CompletionCallback = void (*)(void* context, const Completion& completion)
 // Where a queue's rings live and how to reach its doorbell (filled by ModernTransport, or by a
 // test that drives a queue directly).
 struct QueueAttachment {
-  uint16_t index;          // queue index, the value written to the doorbell
-  uint16_t size;           // power of two, 1..32768
-  DmaBuffer ring;          // at least SplitVirtqueue::RingBytes(size), zeroed
-  void* state;             // at least SplitVirtqueue::StateBytes(size), driver-private
-  bool event_idx;          // VIRTIO_F_EVENT_IDX negotiated
-  bool indirect;           // VIRTIO_F_INDIRECT_DESC negotiated
+  uint16_t index;            // queue index, the value written to the doorbell
+  uint16_t size;             // power of two, 1..32768
+  DmaBuffer ring;            // at least SplitVirtqueue::RingBytes(size), zeroed
+  void* state;               // at least SplitVirtqueue::StateBytes(size), driver-private
+  bool event_idx;            // VIRTIO_F_EVENT_IDX negotiated
+  bool indirect;             // VIRTIO_F_INDIRECT_DESC negotiated
   uintptr_t notify_address;  // Platform MMIO address of the doorbell (16-bit write)
 };
 
@@ -143,7 +143,7 @@ class SplitVirtqueue {
   uint16_t free_head_ = 0;
   uint16_t free_count_ = 0;
   uint16_t in_flight_ = 0;
-  uint16_t avail_index_ = 0;       // shadow of avail.idx (never read back from the ring)
+  uint16_t avail_index_ = 0;         // shadow of avail.idx (never read back from the ring)
   uint16_t kicked_avail_index_ = 0;  // avail.idx at the last KickPrepare
   uint16_t last_used_index_ = 0;
   uint16_t detach_cursor_ = 0;

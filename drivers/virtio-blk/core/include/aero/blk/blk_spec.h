@@ -23,10 +23,10 @@ inline constexpr uint64_t kFeatureDiscard = uint64_t{1} << 13;
 inline constexpr uint64_t kFeatureWriteZeroes = uint64_t{1} << 14;
 
 // struct virtio_blk_config offsets.
-inline constexpr uint32_t kConfigCapacity = 0x00;  // u64, 512-byte sectors
-inline constexpr uint32_t kConfigSizeMax = 0x08;   // u32
-inline constexpr uint32_t kConfigSegMax = 0x0C;    // u32
-inline constexpr uint32_t kConfigBlkSize = 0x14;   // u32
+inline constexpr uint32_t kConfigCapacity = 0x00;          // u64, 512-byte sectors
+inline constexpr uint32_t kConfigSizeMax = 0x08;           // u32
+inline constexpr uint32_t kConfigSegMax = 0x0C;            // u32
+inline constexpr uint32_t kConfigBlkSize = 0x14;           // u32
 inline constexpr uint32_t kConfigPhysicalBlockExp = 0x18;  // u8 (TOPOLOGY)
 inline constexpr uint32_t kConfigAlignmentOffset = 0x19;   // u8 (TOPOLOGY)
 inline constexpr uint32_t kConfigMinIoSize = 0x1A;         // u16, in blk_size units (TOPOLOGY)

@@ -29,9 +29,9 @@ namespace aero::blk {
 struct EngineConfig {
   virtio::Platform* platform;
   virtio::BarInfo bars[virtio::kPciBarCount];  // what PCI sizing found (mapped)
-  virtio::Lock* selector_lock;  // guards feature/queue selectors; null when the caller serializes
-  uint16_t queue_size;          // preferred requestq size (the contract's size); power of two
-  uint16_t max_requests;        // request slots = the queue depth offered to the port driver
+  virtio::Lock* selector_lock;    // guards feature/queue selectors; null when the caller serializes
+  uint16_t queue_size;            // preferred requestq size, a power of two; 0: the contract's
+  uint16_t max_requests;          // request slots = the queue depth offered to the port driver
   uint16_t max_data_descriptors;  // data descriptors per request the slots are sized for
   uint32_t max_transfer_bytes;    // upper bound wanted by the caller; 0 = only device limits
   uint16_t config_msix_vector;    // virtio::spec::kNoVector: INTx
@@ -86,12 +86,12 @@ using BlkCompletionCallback = void (*)(void* context, const BlkCompletion& compl
 
 // What the medium looks like, from the device configuration.
 struct DiskGeometry {
-  uint64_t capacity_sectors;  // 512-byte sectors, as the device reports
-  uint64_t block_count;       // logical blocks
-  uint32_t block_size;        // logical block size: 512..4096, a power of two
-  uint8_t block_shift;        // log2(block_size)
-  uint8_t physical_exponent;  // logical blocks per physical block = 1 << this (TOPOLOGY)
-  uint16_t lowest_aligned_block;  // TOPOLOGY alignment_offset (0 when absent)
+  uint64_t capacity_sectors;            // 512-byte sectors, as the device reports
+  uint64_t block_count;                 // logical blocks
+  uint32_t block_size;                  // logical block size: 512..4096, a power of two
+  uint8_t block_shift;                  // log2(block_size)
+  uint8_t physical_exponent;            // logical blocks per physical block = 1 << this (TOPOLOGY)
+  uint16_t lowest_aligned_block;        // TOPOLOGY alignment_offset (0 when absent)
   uint32_t optimal_granularity_blocks;  // TOPOLOGY min_io_size (0 when absent)
   uint32_t optimal_transfer_blocks;     // TOPOLOGY opt_io_size (0 when absent)
 };
@@ -182,8 +182,11 @@ class RequestEngine {
   uint32_t serial_length() const { return serial_length_; }
   uint16_t in_flight() const { return in_flight_; }
   const EngineCounters& counters() const { return counters_; }
-  // Why the last Initialize/Reset/Restart/recovery failed (virtio detail when kVirtioError).
+  // The virtio detail of the last set-up step (Initialize/Reset/Restart/recovery): kOk when the
+  // device came up, else why it did not.
   virtio::Status virtio_status() const { return virtio_status_; }
+  // The rule the device broke that caused the last recovery (kOk: none so far).
+  virtio::Status last_fault() const { return last_fault_; }
   const virtio::VirtioPciLayout& layout() const { return layout_; }
 
  private:
@@ -231,11 +234,12 @@ class RequestEngine {
   uint16_t in_flight_ = 0;
   uint16_t table_capacity_ = 0;  // indirect descriptors per slot
   uint32_t slot_stride_ = 0;
-  uint32_t id_offset_ = 0;  // GET_ID buffer inside slot_dma_
+  uint32_t id_offset_ = 0;          // GET_ID buffer inside slot_dma_
   uint16_t descriptor_budget_ = 0;  // data descriptors per request, current device
   uint32_t chunk_bytes_ = 0;        // split data segments at this size (0: never)
 
   virtio::Status virtio_status_ = virtio::Status::kOk;
+  virtio::Status last_fault_ = virtio::Status::kOk;
   EngineState state_ = EngineState::kUninitialized;
   uint32_t events_ = 0;
   bool polled_ = false;

@@ -19,8 +19,8 @@ namespace aero::blk {
 
 // The data of one request, as the port driver describes it.
 struct DataBuffer {
-  void* host;        // CPU view; needed by commands whose data the core builds (INQUIRY, ...)
-  uint32_t length;   // bytes the initiator provided (SRB DataTransferLength)
+  void* host;       // CPU view; needed by commands whose data the core builds (INQUIRY, ...)
+  uint32_t length;  // bytes the initiator provided (SRB DataTransferLength)
   const PhysicalSegment* segments;  // DMA view; needed by READ and WRITE
   uint32_t segment_count;
 };
@@ -57,7 +57,7 @@ using ScsiCompletionCallback = void (*)(void* context, const ScsiCompletion& com
 
 struct DiskConfig {
   EngineConfig engine;
-  const char* vendor;    // INQUIRY strings; null selects the defaults below
+  const char* vendor;  // INQUIRY strings; null selects the defaults below
   const char* product;
   const char* revision;
 };

@@ -32,18 +32,18 @@ enum class FakeLayout {
 // Malformed capability chains the fake can present.
 enum class CapFault {
   kNone,
-  kNoCapabilityList,       // status register lacks the capability-list bit
-  kCycle,                  // the last capability points back to the first
-  kRegionOutOfBar,         // common cfg region ends beyond its BAR
-  kShortCap,               // common cap_len 12
-  kShortNotifyCap,         // notify cap_len 16
-  kMisalignedPointer,      // a next pointer with low bits set
-  kPointerIntoHeader,      // capabilities pointer 0x20
-  kCapBeyondConfigSpace,   // a vendor cap at 0xF8 with cap_len 20
-  kBadNotifyMultiplier,    // notify_off_multiplier 3
-  kMissingCommon,          // the common cap turned into an unknown cfg_type
-  kCommonInIoBar,          // the common cap names an I/O BAR (no other instance)
-  kRegionMisaligned,       // common cfg offset 2
+  kNoCapabilityList,      // status register lacks the capability-list bit
+  kCycle,                 // the last capability points back to the first
+  kRegionOutOfBar,        // common cfg region ends beyond its BAR
+  kShortCap,              // common cap_len 12
+  kShortNotifyCap,        // notify cap_len 16
+  kMisalignedPointer,     // a next pointer with low bits set
+  kPointerIntoHeader,     // capabilities pointer 0x20
+  kCapBeyondConfigSpace,  // a vendor cap at 0xF8 with cap_len 20
+  kBadNotifyMultiplier,   // notify_off_multiplier 3
+  kMissingCommon,         // the common cap turned into an unknown cfg_type
+  kCommonInIoBar,         // the common cap names an I/O BAR (no other instance)
+  kRegionMisaligned,      // common cfg offset 2
 };
 
 // Used-ring misbehaviour, armed once and applied to the next completion / flush.
@@ -157,9 +157,11 @@ class FakeVirtioDevice {
   // ---- Fault injection. ----
   void ArmUsedFault(uint16_t queue, UsedFault fault);
   void SetCompletionOrder(uint16_t queue, CompletionOrder order);
-  void TriggerNeedsReset();                        // status |= NEEDS_RESET, config interrupt
+  void TriggerNeedsReset();  // status |= NEEDS_RESET, config interrupt
   void RefuseFeaturesOk(bool refuse) { refuse_features_ok_ = refuse; }
-  void SetResetPolls(uint32_t polls) { reset_polls_ = polls; }  // reads of a non-zero status after reset; UINT32_MAX: forever
+  void SetResetPolls(uint32_t polls) {
+    reset_polls_ = polls;
+  }  // reads of a non-zero status after reset; UINT32_MAX: forever
   void ChurnConfig(uint32_t reads) { churn_reads_ = reads; }  // each device-config read changes it
   void RefuseMsixVectors(bool refuse) { refuse_msix_ = refuse; }
   void EnableMsix(bool enabled) { msix_enabled_ = enabled; }

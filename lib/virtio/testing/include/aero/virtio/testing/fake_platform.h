@@ -15,6 +15,9 @@ namespace aero::virtio::testing {
 
 class FakeVirtioDevice;
 
+// A full memory barrier for host test code (the device side uses it too).
+void HostFullBarrier();
+
 // The "physical memory" the fake device can reach: only what was allocated here.
 class FakeDmaMemory {
  public:

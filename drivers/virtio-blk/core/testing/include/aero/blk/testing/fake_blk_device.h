@@ -19,8 +19,8 @@ namespace aero::blk::testing {
 
 struct FakeBlkOptions {
   virtio::testing::FakeLayout layout = virtio::testing::FakeLayout::kAeroBar0;
-  uint64_t features = 0;  // 0: VERSION_1 | INDIRECT_DESC | SEG_MAX | BLK_SIZE | FLUSH
-  uint16_t queue_max_size = 128;
+  uint64_t features = 0;             // 0: VERSION_1 | INDIRECT_DESC | SEG_MAX | BLK_SIZE | FLUSH
+  uint16_t queue_max_size = 128;     // the contract's requestq size (QEMU: 256)
   uint64_t capacity_sectors = 2048;  // 1 MiB
   uint32_t block_size = 512;         // config blk_size (4096: a 4Kn disk)
   uint32_t seg_max = 126;
@@ -70,6 +70,8 @@ class FakeBlkDevice {
   // The next request reports one byte less in used.len than it wrote.
   void ShortenNextWritten();
   void SetGetIdSupported(bool supported) { options_.get_id_supported = supported; }
+  // Forgets every armed injection above.
+  void ClearFaults();
   // Changes the capacity (config generation + configuration-change interrupt). The image grows
   // or shrinks with it.
   void Resize(uint64_t capacity_sectors);

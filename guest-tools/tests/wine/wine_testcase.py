@@ -1,0 +1,149 @@
+"""Shared expectations for the Wine tests of setup.cmd, uninstall.cmd and verify.cmd."""
+
+import os
+import unittest
+
+import harness
+from harness import fixture, wine_path
+
+CERT_SHA1 = "a9993e364706816aba3e25717850c26c9cd0d89d"  # the SHA-1 in certutil-hashfile.txt
+SCSI_ADAPTER_CLASS = "{4D36E97B-E325-11CE-BFC1-08002BE10318}"
+CONTROL = r"HKLM\SYSTEM\CurrentControlSet\Control"
+SERVICES = r"HKLM\SYSTEM\CurrentControlSet\Services"
+BLK = "aero_virtio_blk"
+MEDIA_DRIVERS = ("aero_virtio_blk", "aero_virtio_net", "aero_virtio_input")
+LOCK_CALLS = [
+    ("icacls", "C:\\AeroGuestTools", "/setowner", "*S-1-5-32-544", "/T", "/C", "/Q"),
+    ("icacls", "C:\\AeroGuestTools", "/inheritance:r", "/grant:r", "*S-1-5-32-544:(OI)(CI)F",
+     "*S-1-5-18:(OI)(CI)F", "/T", "/C", "/Q"),
+]
+
+
+def storage_device():
+    """(driver, service, hardware IDs) of virtio-blk, read from the contract."""
+    for key, driver, service, hwids in harness.contract_devices(harness.setting("GT_CONTRACT")):
+        if key == "VIRTIO_BLK":
+            return driver, service, hwids
+    raise AssertionError("the contract has no virtio-blk device")
+
+
+def expected_cddb_keys():
+    """Each contract hardware ID of virtio-blk, then VEN&DEV with CC_010000 and CC_0100."""
+    _, _, hwids = storage_device()
+    keys = []
+    for hwid in hwids:
+        for key in [hwid] + ["&".join(hwid.split("&")[:2]) + cc
+                             for cc in ("&CC_010000", "&CC_0100")]:
+            key = key.replace("\\", "#")
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+class WineTestCase(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        harness.require_wine()
+
+    def new_case(self, name, **kwargs):
+        case = harness.Case(name, **kwargs)
+        self.addCleanup(case.close)
+        return case
+
+    # ---- stand-in set-up ------------------------------------------------------------------
+
+    def tool_env(self, case, testsigning="off", oems=(11, 12, 13), pnputil="pnputil-add.txt",
+                 **extra):
+        """STUB_* settings: certutil hashes the test certificate, bcdedit's first call (/enum)
+        reports test signing on or off, pnputil call n publishes oem<oems[n-1]>.inf."""
+        env = {
+            "STUB_OUT_CERTUTIL": case.write_text("certutil-hashfile.txt",
+                                                 fixture("certutil-hashfile.txt")),
+            "STUB_OUT_BCDEDIT_1": case.write_text("bcdedit-%s.txt" % testsigning,
+                                                  fixture("bcdedit-enum-%s.txt" % testsigning)),
+        }
+        for number, oem in enumerate(oems, 1):
+            env["STUB_OUT_PNPUTIL_%d" % number] = case.write_text(
+                "pnputil-%d.txt" % number, fixture(pnputil, inf="x.inf", oem="oem%d.inf" % oem))
+        env.update(extra)
+        return env
+
+    # ---- expected calls -------------------------------------------------------------------
+
+    @staticmethod
+    def media_path(case, *parts):
+        return wine_path(case.media_file(*parts))
+
+    def cert_calls(self, case):
+        cert = self.media_path(case, "certs", "aero-test-root.cer")
+        return [("certutil", "-addstore", "Root", cert),
+                ("certutil", "-addstore", "TrustedPublisher", cert)]
+
+    def pnputil_calls(self, case, arch="amd64", drivers=MEDIA_DRIVERS, stage_only=False):
+        switches = ("-a",) if stage_only else ("-i", "-a")
+        return [("pnputil",) + switches +
+                (self.media_path(case, "drivers", d, arch, d + ".inf"),) for d in drivers]
+
+    def start_calls(self, case, check=False, arch="amd64"):
+        """The calls every install begins with: the administrator check, locking the log folder
+        (not with /check), the certificate thumbprint and (x64) the test-signing state."""
+        calls = [("fsutil", "dirty", "query", "C:")]
+        if not check:
+            calls += LOCK_CALLS
+        calls.append(("certutil", "-hashfile", self.media_path(case, "certs",
+                                                               "aero-test-root.cer")))
+        if arch == "amd64":
+            calls.append(("bcdedit", "/enum", "{current}"))
+        return calls
+
+    # ---- expected state ---------------------------------------------------------------------
+
+    def state_lines(self, case):
+        path = case.c_drive("AeroGuestTools", "state.txt")
+        if not os.path.exists(path):
+            return None
+        with open(path, encoding="latin-1") as f:
+            return [line.rstrip("\r\n") for line in f if line.strip() and
+                    not line.startswith("#")]
+
+    def preseed_state_lines(self):
+        driver, service, _ = storage_device()
+        return (["preseed_file=C:\\windows\\System32\\drivers\\%s.sys" % driver,
+                 "preseed_service=%s" % service] +
+                ["cddb=%s" % key for key in expected_cddb_keys()])
+
+    def assertPreseeded(self, case, arch="amd64"):
+        driver, service, _ = storage_device()
+        keys = [r"%s\%s" % (SERVICES, service), r"%s\%s\Parameters\PnpInterface" % (SERVICES,
+                                                                                   service)]
+        keys += [r"%s\CriticalDeviceDatabase\%s" % (CONTROL, k) for k in expected_cddb_keys()]
+        values = case.reg(*keys)
+        self.assertEqual({
+            "Type": ("REG_DWORD", "0x1"),
+            "Start": ("REG_DWORD", "0x0"),
+            "ErrorControl": ("REG_DWORD", "0x1"),
+            "Group": ("REG_SZ", "SCSI miniport"),
+            "ImagePath": ("REG_EXPAND_SZ", r"\SystemRoot\System32\drivers\%s.sys" % driver),
+        }, values[keys[0]])
+        self.assertEqual({"5": ("REG_DWORD", "0x1")}, values[keys[1]])
+        for key in keys[2:]:
+            self.assertEqual({"ClassGUID": ("REG_SZ", SCSI_ADAPTER_CLASS),
+                              "Service": ("REG_SZ", service)}, values[key], key)
+        with open(case.c_drive("windows", "system32", "drivers", driver + ".sys"), "rb") as f:
+            self.assertEqual(harness.package_bytes(driver, arch, "sys"), f.read())
+
+    def assertNotPreseeded(self, case):
+        driver, service, _ = storage_device()
+        keys = [r"%s\%s" % (SERVICES, service)]
+        keys += [r"%s\CriticalDeviceDatabase\%s" % (CONTROL, k) for k in expected_cddb_keys()]
+        values = case.reg(*keys)
+        for key in keys:
+            self.assertIsNone(values[key], "%s should not exist" % key)
+        self.assertFalse(os.path.exists(
+            case.c_drive("windows", "system32", "drivers", driver + ".sys")))
+
+    def assertNoInstallState(self, case):
+        """Nothing recorded: no state file, or only its header."""
+        self.assertIn(self.state_lines(case), (None, []))
