@@ -22,7 +22,7 @@ test: build
 	cmake --build --preset host-asan -j $(JOBS)
 	ctest --preset host-asan -j $(JOBS)
 	cmake --preset host-tsan
-	cmake --build --preset host-tsan -j $(JOBS)
+	cmake --build --preset host-tsan -j $(JOBS) --target aero_virtio_test
 	ctest --preset host-tsan -j $(JOBS)
 
 bench: build

@@ -6,8 +6,11 @@
 #     targets and files). The host tree stamps DriverVer into a copy of the INF, stages it with
 #     the files, signs, catalogs and packs them; nothing is signed in the win7 trees.
 #
-# In the host tree: target `guest-tools-media` (part of ALL), after the win7 trees, runs
+# In the host tree: target `guest-tools-media`, after the win7 trees, runs
 # tools/packager/build_media.cmake, which writes ${AERO_OUT_DIR}/aero-guest-tools.iso and .zip.
+# Only a tree that builds the win7 trees makes the product (and has the target in ALL); in trees
+# with AERO_SKIP_CROSS (host-asan, host-tsan, quick local trees) the target is built on request
+# and writes driverless media to <build>/guest-tools-media-out, never over the product.
 # Signing: the generated test identity (build tree only) unless AERO_SIGNING_PFX is set in the
 # environment (with AERO_SIGNING_PFX_PASSWORD or AERO_SIGNING_PFX_PASSWORD_FILE).
 
@@ -68,11 +71,18 @@ find_program(AERO_XORRISO xorriso REQUIRED)
 find_program(AERO_OSSLSIGNCODE osslsigncode REQUIRED)
 find_program(AERO_OPENSSL openssl REQUIRED)
 
+if(TARGET win7-x86 AND TARGET win7-x64)
+  set(media_out "${AERO_OUT_DIR}")
+  set(media_all ALL)
+else()
+  set(media_out "${CMAKE_BINARY_DIR}/guest-tools-media-out")
+  set(media_all "")
+endif()
 set(media_args
   -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
   -DWORK_DIR=${CMAKE_BINARY_DIR}/guest-tools-media
   -DIDENTITY_DIR=${CMAKE_BINARY_DIR}/signing/test-identity
-  -DOUT_DIR=${AERO_OUT_DIR}
+  -DOUT_DIR=${media_out}
   -DVERSION=${PROJECT_VERSION}
   -DSIGNING_DIGESTS=${AERO_SIGNING_DIGESTS}
   -DTEST_CERT_DIGEST=${AERO_TEST_CERT_DIGEST}
@@ -88,8 +98,8 @@ foreach(arch x86 x64)
   endif()
 endforeach()
 
-add_custom_target(guest-tools-media ALL
+add_custom_target(guest-tools-media ${media_all}
   COMMAND ${CMAKE_COMMAND} ${media_args} -P ${CMAKE_SOURCE_DIR}/tools/packager/build_media.cmake
-  COMMENT "Signing the driver packages; writing ${AERO_OUT_DIR}/aero-guest-tools.iso and .zip"
+  COMMENT "Signing the driver packages; writing ${media_out}/aero-guest-tools.iso and .zip"
   VERBATIM USES_TERMINAL)
 add_dependencies(guest-tools-media ${media_depends})

@@ -108,9 +108,8 @@ PeProbeResult ProbePeImage(std::span<const std::uint8_t> image) {
     }
     if (table_offset < security + kDataDirectoryEntrySize || table_offset > size ||
         size - table_offset != table_size) {
-      return Malformed("the certificate table (offset " + std::to_string(table_offset) +
-                       ", size " + std::to_string(table_size) +
-                       ") is not the last thing in the file");
+      return Malformed("the certificate table (offset " + std::to_string(table_offset) + ", size " +
+                       std::to_string(table_size) + ") is not the last thing in the file");
     }
     if (table_offset % kCertificateTableAlignment != 0) {
       return Malformed("the certificate table is not 8-byte aligned");

@@ -64,17 +64,20 @@ Bytes EncodeMember(const CatalogMember& member, const std::string& os_attribute)
 // Catalog-level attributes are CTL extensions: SEQUENCE { OID, OCTET STRING { CAT_NAMEVALUE } }.
 Bytes EncodeExtensions(const std::vector<CatalogAttribute>& attributes) {
   std::vector<Bytes> extensions;
+  extensions.reserve(attributes.size());
   for (const CatalogAttribute& attribute : attributes) {
-    extensions.push_back(der::Sequence({der::ObjectId(kOidCatNameValue),
-                                        der::OctetString(NameValue(attribute.name,
-                                                                   attribute.value))}));
+    extensions.push_back(
+        der::Sequence({der::ObjectId(kOidCatNameValue),
+                       der::OctetString(NameValue(attribute.name, attribute.value))}));
   }
   return der::ContextExplicit(0, der::Sequence(extensions));
 }
 
 }  // namespace
 
-std::string MemberTag(std::span<const std::uint8_t> sha1) { return HexUpper(sha1); }
+std::string MemberTag(std::span<const std::uint8_t> sha1) {
+  return HexUpper(sha1);
+}
 
 std::vector<std::uint8_t> EncodeUnsignedCatalog(const CatalogDescription& description) {
   if (description.members.empty()) {
@@ -97,21 +100,22 @@ std::vector<std::uint8_t> EncodeUnsignedCatalog(const CatalogDescription& descri
       }
     }
     std::vector<Bytes> entries;
+    entries.reserve(members.size());
     for (auto& [tag, encoding] : members) {
       entries.push_back(std::move(encoding));
     }
     std::vector<Bytes> ctl = {
-        der::Sequence({der::ObjectId(kOidCatalogList)}),  // subjectUsage
-        der::OctetString(description.list_identifier),     // listIdentifier
-        der::UtcTime(description.this_update),             // thisUpdate
+        der::Sequence({der::ObjectId(kOidCatalogList)}),                     // subjectUsage
+        der::OctetString(description.list_identifier),                       // listIdentifier
+        der::UtcTime(description.this_update),                               // thisUpdate
         der::Sequence({der::ObjectId(kOidCatalogListMember), der::Null()}),  // subjectAlgorithm
-        der::Sequence(entries),                                               // trustedSubjects
+        der::Sequence(entries),                                              // trustedSubjects
     };
     if (!description.attributes.empty()) {
       ctl.push_back(EncodeExtensions(description.attributes));
     }
-    const Bytes content_info = der::Sequence(
-        {der::ObjectId(kOidCtl), der::ContextExplicit(0, der::Sequence(ctl))});
+    const Bytes content_info =
+        der::Sequence({der::ObjectId(kOidCtl), der::ContextExplicit(0, der::Sequence(ctl))});
     // SignedData v1 without digest algorithms, certificates or signers: the signer adds them.
     const Bytes signed_data =
         der::Sequence({der::Integer(1), der::Set({}), content_info, der::Set({})});
@@ -156,9 +160,9 @@ std::array<std::uint8_t, 16> DeriveListIdentifier(const std::string& catalog_nam
   for (const std::string& tag : tags) {
     text += tag + "\n";
   }
-  const std::vector<std::uint8_t> digest = ComputeDigest(
-      DigestAlgorithm::kSha256,
-      std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  const std::vector<std::uint8_t> digest =
+      ComputeDigest(DigestAlgorithm::kSha256,
+                    std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   std::array<std::uint8_t, 16> id{};
   std::copy_n(digest.begin(), id.size(), id.begin());
   id[7] = static_cast<std::uint8_t>((id[7] & 0x0f) | 0x40);  // GUID version 4 (Data3, little end)

@@ -32,10 +32,10 @@ struct CatalogAttribute {
 };
 
 struct CatalogDescription {
-  std::vector<CatalogMember> members;          // any order; encoded sorted by tag
-  std::string member_os_attribute;             // OSAttr of each member, e.g. "2:6.1"
-  std::vector<CatalogAttribute> attributes;    // catalog-level, encoded in this order
-  std::int64_t this_update = 0;                // Unix time of the list
+  std::vector<CatalogMember> members;        // any order; encoded sorted by tag
+  std::string member_os_attribute;           // OSAttr of each member, e.g. "2:6.1"
+  std::vector<CatalogAttribute> attributes;  // catalog-level, encoded in this order
+  std::int64_t this_update = 0;              // Unix time of the list
   std::array<std::uint8_t, 16> list_identifier{};
 };
 

@@ -77,15 +77,16 @@ std::string ParseOptions(std::span<const std::string> args, Options* options) {
           return "unknown architecture '" + value + "' (x86 or amd64)";
         }
       } else if (arg == "--os") {
-        options->os = nullptr;
+        const TargetOs* found = nullptr;
         for (const TargetOs& target : kTargets) {
           if (value == target.name) {
-            options->os = &target;
+            found = &target;
           }
         }
-        if (options->os == nullptr) {
+        if (found == nullptr) {
           return "unsupported --os '" + value + "' (supported: 7)";
         }
+        options->os = found;
       } else {
         options->time = ParseSeconds(value);
         if (!options->time) {
@@ -154,8 +155,7 @@ int Run(const Options& options, std::ostream& out) {
   description.attributes.push_back(
       {"OS", *options.arch == PackageArch::kX86 ? options.os->os_x86 : options.os->os_amd64});
   for (std::size_t i = 0; i < contents.hardware_ids.size(); ++i) {
-    description.attributes.push_back(
-        {"HWID" + std::to_string(i + 1), contents.hardware_ids[i]});
+    description.attributes.push_back({"HWID" + std::to_string(i + 1), contents.hardware_ids[i]});
   }
   description.list_identifier = DeriveListIdentifier(contents.catalog_name, description);
   const std::vector<std::uint8_t> catalog = EncodeUnsignedCatalog(description);

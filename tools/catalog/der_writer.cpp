@@ -60,7 +60,9 @@ Bytes Tlv(std::uint8_t tag, std::span<const std::uint8_t> content) {
   return out;
 }
 
-Bytes Sequence(std::span<const Bytes> elements) { return Tlv(kTagSequence, Concatenate(elements)); }
+Bytes Sequence(std::span<const Bytes> elements) {
+  return Tlv(kTagSequence, Concatenate(elements));
+}
 
 Bytes Sequence(std::initializer_list<Bytes> elements) {
   return Sequence(std::span<const Bytes>(elements.begin(), elements.size()));
@@ -103,9 +105,13 @@ Bytes ObjectId(std::string_view dotted) {
   return Tlv(kTagObjectId, content);
 }
 
-Bytes OctetString(std::span<const std::uint8_t> content) { return Tlv(kTagOctetString, content); }
+Bytes OctetString(std::span<const std::uint8_t> content) {
+  return Tlv(kTagOctetString, content);
+}
 
-Bytes Null() { return Bytes{kTagNull, 0x00}; }
+Bytes Null() {
+  return Bytes{kTagNull, 0x00};
+}
 
 Bytes Integer(std::uint64_t value) {
   Bytes content;
@@ -144,7 +150,9 @@ Bytes BmpContent(std::string_view ascii) {
   return content;
 }
 
-Bytes BmpString(std::string_view ascii) { return Tlv(kTagBmpString, BmpContent(ascii)); }
+Bytes BmpString(std::string_view ascii) {
+  return Tlv(kTagBmpString, BmpContent(ascii));
+}
 
 Bytes UtcTime(std::int64_t unix_seconds) {
   constexpr std::int64_t kFirst = -631152000;  // 1950-01-01T00:00:00Z

@@ -15,7 +15,9 @@
 namespace aero::catalog {
 namespace {
 
-std::string Describe(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+std::string Describe(const std::filesystem::path& path) {
+  return "'" + path.string() + "'";
+}
 
 }  // namespace
 
@@ -36,8 +38,7 @@ std::vector<std::uint8_t> ReadRegularFile(const std::filesystem::path& path) {
     throw Error("cannot read the size of " + Describe(path) + ": " + error.message());
   }
   if (size > kMaxInputFileSize) {
-    throw Error(Describe(path) + " is larger than " + std::to_string(kMaxInputFileSize) +
-                " bytes");
+    throw Error(Describe(path) + " is larger than " + std::to_string(kMaxInputFileSize) + " bytes");
   }
   std::ifstream stream(path, std::ios::binary);
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
@@ -89,8 +90,7 @@ void WriteFileAtomically(const std::filesystem::path& path, std::span<const std:
   std::filesystem::rename(temporary, path, error);
   if (error) {
     std::filesystem::remove(temporary, ignored);
-    throw Error("cannot move the output into place at " + Describe(path) + ": " +
-                error.message());
+    throw Error("cannot move the output into place at " + Describe(path) + ": " + error.message());
   }
 }
 

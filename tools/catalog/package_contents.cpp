@@ -17,8 +17,7 @@ class Problems {
   explicit Problems(std::string inf_name) : inf_name_(std::move(inf_name)) {}
 
   void Add(int line, const std::string& message) {
-    messages_.push_back(inf_name_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " +
-                        message);
+    messages_.push_back(inf_name_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + message);
   }
   void ThrowIfAny() const {
     if (messages_.empty()) {
@@ -121,10 +120,10 @@ std::optional<std::string> FindEntry(const std::filesystem::path& folder, const 
     return std::nullopt;
   }
   if (matches.empty()) {
-    *error = wrong_kind ? "'" + (folder / name).string() + "' is not a regular " +
-                              (want_directory ? "directory" : "file") +
-                              " (symbolic links are refused)"
-                        : "'" + (folder / name).string() + "' is missing";
+    *error = wrong_kind
+                 ? "'" + (folder / name).string() + "' is not a regular " +
+                       (want_directory ? "directory" : "file") + " (symbolic links are refused)"
+                 : "'" + (folder / name).string() + "' is missing";
     return std::nullopt;
   }
   return matches.front();
@@ -137,17 +136,18 @@ std::string CatalogName(const inf::InfFile& inf, PackageArch arch, Problems* pro
     return {};
   }
   const std::string decorated = "CatalogFile.NT" + std::string(PackageArchName(arch));
-  for (const std::string& key : {decorated, std::string("CatalogFile.NT"),
-                                 std::string("CatalogFile")}) {
+  for (const std::string& key :
+       {decorated, std::string("CatalogFile.NT"), std::string("CatalogFile")}) {
     const inf::InfLine* line = version->FindKey(key);
     if (line == nullptr) {
       continue;
     }
-    const std::string name = line->values.empty() ? std::string() : line->values.front();
-    const bool is_cat = name.size() > 4 && inf::EqualsIgnoreCase(name.substr(name.size() - 4), ".cat");
+    std::string name = line->values.empty() ? std::string() : line->values.front();
+    const bool is_cat =
+        name.size() > 4 && inf::EqualsIgnoreCase(name.substr(name.size() - 4), ".cat");
     if (line->values.size() != 1 || !IsPlainFileName(name) || !is_cat) {
-      problems->Add(line->line_number, key + " must name one .cat file without a path, not '" +
-                                           line->text + "'");
+      problems->Add(line->line_number,
+                    key + " must name one .cat file without a path, not '" + line->text + "'");
       return {};
     }
     return name;
@@ -169,8 +169,8 @@ std::map<std::string, DiskEntry> ReadDisks(const inf::InfFile& inf, PackageArch 
       }
       const std::string id = inf::ToLowerAscii(line.key);
       if (disks.count(id) == 0) {
-        disks[id] = DiskEntry{line.values.size() > 3 ? line.values[3] : std::string(),
-                              section->name};
+        disks[id] =
+            DiskEntry{line.values.size() > 3 ? line.values[3] : std::string(), section->name};
       }
     }
   }
@@ -195,8 +195,8 @@ std::map<std::string, SourceFileEntry> ReadSourceFiles(const inf::InfFile& inf, 
       const std::string key = inf::ToLowerAscii(line.key);
       if (files.count(key) != 0) {
         if (inf::EqualsIgnoreCase(files[key].section, section->name)) {
-          problems->Add(line.line_number, "'" + line.key + "' is listed twice in [" +
-                                              section->name + "]");
+          problems->Add(line.line_number,
+                        "'" + line.key + "' is listed twice in [" + section->name + "]");
         }
         continue;  // the decorated section's entry wins
       }
@@ -267,8 +267,8 @@ void CheckCopyLists(const inf::InfFile& inf, PackageArch arch,
                                    file_line.line_number);
             }
           } else if (!value.empty()) {
-            problems->Add(line.line_number, "CopyFiles names section [" + value +
-                                                "], which the INF does not define");
+            problems->Add(line.line_number,
+                          "CopyFiles names section [" + value + "], which the INF does not define");
           }
           for (const auto& [name, number] : sources) {
             if (source_files.count(inf::ToLowerAscii(name)) == 0) {
@@ -333,8 +333,7 @@ PackageContents ReadPackageContents(const inf::InfFile& inf,
   PackageContents contents;
   contents.catalog_name = CatalogName(inf, arch, &problems);
   const std::map<std::string, DiskEntry> disks = ReadDisks(inf, arch, &problems);
-  const std::map<std::string, SourceFileEntry> source_files =
-      ReadSourceFiles(inf, arch, &problems);
+  const std::map<std::string, SourceFileEntry> source_files = ReadSourceFiles(inf, arch, &problems);
   CheckCopyLists(inf, arch, source_files, &problems);
   contents.hardware_ids = HardwareIds(inf, arch);
 
@@ -350,8 +349,8 @@ PackageContents ReadPackageContents(const inf::InfFile& inf,
     std::vector<std::string> components;
     if (!SplitRelativePath(disk->second.path, &components) ||
         !SplitRelativePath(entry.subdirectory, &components)) {
-      problems.Add(entry.line_number, "the folder of '" + entry.name + "' ('" +
-                                          disk->second.path + "', '" + entry.subdirectory +
+      problems.Add(entry.line_number, "the folder of '" + entry.name + "' ('" + disk->second.path +
+                                          "', '" + entry.subdirectory +
                                           "') is not a relative path inside the package");
       continue;
     }

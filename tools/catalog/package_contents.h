@@ -23,9 +23,9 @@ std::string_view PackageArchName(PackageArch arch);
 std::optional<PackageArch> ParsePackageArch(std::string_view text);
 
 struct ReferencedFile {
-  std::string name;                 // as the INF spells it
-  std::filesystem::path relative;   // where it is inside the package folder (on-disk spelling)
-  std::string section;              // the [SourceDisksFiles*] section listing it
+  std::string name;                // as the INF spells it
+  std::filesystem::path relative;  // where it is inside the package folder (on-disk spelling)
+  std::string section;             // the [SourceDisksFiles*] section listing it
   int line_number = 0;
 };
 

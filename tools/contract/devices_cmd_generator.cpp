@@ -146,7 +146,9 @@ std::vector<std::string> GenerateInfModelsLines(const Contract& c, const Driver&
     }
     lines.push_back("[" + driver.inf_models.section + "." + driver.inf_models.decorations[i] + "]");
     for (const auto& [description, id] : entries) {
-      lines.push_back("\"" + description + "\" = " + driver.inf_models.install_section + ", " + id);
+      std::string line = "\"" + description + "\" = ";
+      line += driver.inf_models.install_section + ", " + id;
+      lines.push_back(std::move(line));
     }
   }
   return lines;

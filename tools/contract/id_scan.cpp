@@ -174,6 +174,7 @@ std::vector<Diagnostic> ScanRepositorySources(const Contract& contract,
   std::vector<std::string> walk_errors;
   const std::vector<std::filesystem::path> sources =
       FindDriverSources(root, kScannedSourceDirs, &walk_errors);
+  found.reserve(walk_errors.size());
   for (const std::string& e : walk_errors) {
     found.push_back(InFile(DisplayPath(root), e));
   }

@@ -17,7 +17,7 @@ using inf::InfFile;
 using inf::InfLine;
 using inf::InfSection;
 
-std::string BaseName(std::string path) {
+std::string BaseName(const std::string& path) {
   const std::size_t slash = path.find_last_of("\\/");
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
@@ -278,6 +278,7 @@ std::vector<Diagnostic> CheckRepositoryInfs(const Contract& contract,
   std::vector<Diagnostic> errors;
   std::vector<std::string> walk_errors;
   const std::vector<std::filesystem::path> infs = FindInfFiles(root, &walk_errors);
+  errors.reserve(walk_errors.size());
   for (const std::string& e : walk_errors) {
     errors.push_back(InFile(DisplayPath(root), e));
   }

@@ -396,7 +396,9 @@ class Checker {
       }
       const std::string canonical = FormatPciHardwareId(*id);
       if (canonical != text) {
-        Error(p, "hardware ID " + text + " is not in canonical form (" + canonical + ")");
+        std::string message = "hardware ID " + text;
+        message += " is not in canonical form (" + canonical + ")";
+        Error(p, message);
       }
       if (id->class_code) {
         Error(p, "class-code ID " + text + " is not a bindable hardware ID");
@@ -415,7 +417,9 @@ class Checker {
       }
       std::string reason;
       if (IsForbiddenIdentity(c_, id->vendor_id, *id->device_id, &reason)) {
-        Error(p, "hardware ID " + text + " binds a forbidden identity: " + reason);
+        std::string message = "hardware ID " + text;
+        message += " binds a forbidden identity: " + reason;
+        Error(p, message);
       }
       if (id->vendor_id != pci.vendor_id || *id->device_id != pci.device_id) {
         Error(p, "VEN_" + Hex(id->vendor_id, 4) + "&DEV_" + Hex(*id->device_id, 4) + " in " + text +

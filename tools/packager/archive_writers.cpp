@@ -107,7 +107,8 @@ void WriteZipArchive(const std::filesystem::path& output, const std::vector<Medi
   }
   Check(zip.get(), archive_write_set_format_zip(zip.get()), "format");
   Check(zip.get(), archive_write_zip_set_compression_deflate(zip.get()), "compression");
-  Check(zip.get(), archive_write_open_filename(zip.get(), output.c_str()), "open " + output.string());
+  Check(zip.get(), archive_write_open_filename(zip.get(), output.c_str()),
+        "open " + output.string());
 
   struct Item {
     std::string path;
@@ -202,19 +203,47 @@ void WriteIsoImage(const std::filesystem::path& xorriso, const std::filesystem::
     throw Error("'" + output.string() + "' already exists; xorriso must start a new image");
   }
   const std::string epoch = std::to_string(source_date_epoch);
-  const std::vector<std::string> argv = {
-      xorriso.string(), "-no_rc", "-abort_on", "FAILURE", "-return_with", "SORRY", "32",
-      "-report_about", "SORRY", "-outdev", "stdio:" + output.string(),
-      "-volid", volume_id, "-joliet", "on", "-rockridge", "on",
-      "-preparer_id", "aero-packager", "-application_id", "AERO GUEST TOOLS",
-      "-map", tree.string(), "/",
-      "-chown_r", "0", "/", "--", "-chgrp_r", "0", "/", "--",
-      "-alter_date_r", "b", "=" + epoch, "/", "--",
-      "-commit"};
+  const std::vector<std::string> argv = {xorriso.string(),
+                                         "-no_rc",
+                                         "-abort_on",
+                                         "FAILURE",
+                                         "-return_with",
+                                         "SORRY",
+                                         "32",
+                                         "-report_about",
+                                         "SORRY",
+                                         "-outdev",
+                                         "stdio:" + output.string(),
+                                         "-volid",
+                                         volume_id,
+                                         "-joliet",
+                                         "on",
+                                         "-rockridge",
+                                         "on",
+                                         "-preparer_id",
+                                         "aero-packager",
+                                         "-application_id",
+                                         "AERO GUEST TOOLS",
+                                         "-map",
+                                         tree.string(),
+                                         "/",
+                                         "-chown_r",
+                                         "0",
+                                         "/",
+                                         "--",
+                                         "-chgrp_r",
+                                         "0",
+                                         "/",
+                                         "--",
+                                         "-alter_date_r",
+                                         "b",
+                                         "=" + epoch,
+                                         "/",
+                                         "--",
+                                         "-commit"};
   const int status = RunProcess(argv, {"SOURCE_DATE_EPOCH=" + epoch, "LC_ALL=C"}, log_file);
   if (status != 0 || !std::filesystem::is_regular_file(output, error)) {
-    throw Error("xorriso failed (exit status " + std::to_string(status) + "):\n" +
-                Tail(log_file));
+    throw Error("xorriso failed (exit status " + std::to_string(status) + "):\n" + Tail(log_file));
   }
 }
 

@@ -56,8 +56,7 @@ std::string FormatDriverVer(std::int64_t unix_seconds, std::string_view version)
     const std::string_view part = version.substr(pos, dot - pos);
     unsigned value = 0;
     const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (part.empty() || error != std::errc() || end != part.data() + part.size() ||
-        value > 65535) {
+    if (part.empty() || error != std::errc() || end != part.data() + part.size() || value > 65535) {
       throw Error("version '" + std::string(version) +
                   "' must be one to four numbers of at most 65535, separated by dots");
     }
@@ -74,11 +73,13 @@ std::string FormatDriverVer(std::int64_t unix_seconds, std::string_view version)
       utc.tm_year + 1900 > 2099) {
     throw Error("time " + std::to_string(unix_seconds) + " is outside the years 1980..2099");
   }
-  const auto two = [](int value) { return std::string(value < 10 ? "0" : "") + std::to_string(value); };
+  const auto two = [](int value) {
+    return std::string(value < 10 ? "0" : "") + std::to_string(value);
+  };
   const std::string date =
       two(utc.tm_mon + 1) + "/" + two(utc.tm_mday) + "/" + std::to_string(utc.tm_year + 1900);
-  return date + "," + std::to_string(parts[0]) + "." + std::to_string(parts[1]) +
-         "." + std::to_string(parts[2]) + "." + std::to_string(parts[3]);
+  return date + "," + std::to_string(parts[0]) + "." + std::to_string(parts[1]) + "." +
+         std::to_string(parts[2]) + "." + std::to_string(parts[3]);
 }
 
 std::vector<std::uint8_t> StampDriverVer(std::span<const std::uint8_t> inf,

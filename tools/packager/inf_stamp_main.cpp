@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
   std::int64_t seconds = 0;
   const auto [end, error] =
       std::from_chars(time_text.data(), time_text.data() + time_text.size(), seconds);
-  if (in.empty() || out.empty() || version.empty() || time_text.empty() ||
-      error != std::errc() || end != time_text.data() + time_text.size()) {
+  if (in.empty() || out.empty() || version.empty() || time_text.empty() || error != std::errc() ||
+      end != time_text.data() + time_text.size()) {
     std::cerr << "usage: aero-inf-stamp --in <source.inf> --out <staged.inf> "
                  "--time <unix-seconds> --version <x.y.z>\n";
     return 2;
@@ -48,8 +48,7 @@ int main(int argc, char** argv) {
   try {
     const std::string driver_ver = aero::packager::FormatDriverVer(seconds, version);
     const std::vector<std::uint8_t> source = aero::catalog::ReadRegularFile(in);
-    aero::catalog::WriteFileAtomically(out,
-                                       aero::packager::StampDriverVer(source, in, driver_ver));
+    aero::catalog::WriteFileAtomically(out, aero::packager::StampDriverVer(source, in, driver_ver));
   } catch (const aero::catalog::Error& e) {
     std::cerr << "aero-inf-stamp: error: " << e.what() << "\n";
     return 1;

@@ -33,6 +33,7 @@ std::string RenderManifest(const ManifestInfo& info, const std::vector<MediaFile
   }
   manifest["drivers"] = drivers;
   std::vector<const MediaFile*> sorted;
+  sorted.reserve(files.size());
   for (const MediaFile& file : files) {
     sorted.push_back(&file);
   }
@@ -40,11 +41,10 @@ std::string RenderManifest(const ManifestInfo& info, const std::vector<MediaFile
             [](const MediaFile* a, const MediaFile* b) { return a->media_path < b->media_path; });
   nlohmann::ordered_json listed = nlohmann::ordered_json::array();
   for (const MediaFile* file : sorted) {
-    listed.push_back(
-        {{"path", file->media_path},
-         {"size", file->bytes.size()},
-         {"sha256", catalog::HexLower(catalog::ComputeDigest(catalog::DigestAlgorithm::kSha256,
-                                                             file->bytes))}});
+    listed.push_back({{"path", file->media_path},
+                      {"size", file->bytes.size()},
+                      {"sha256", catalog::HexLower(catalog::ComputeDigest(
+                                     catalog::DigestAlgorithm::kSha256, file->bytes))}});
   }
   manifest["files"] = listed;
   return manifest.dump(2) + "\n";

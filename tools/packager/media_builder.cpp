@@ -54,8 +54,8 @@ void CheckPathsDistinct(const std::vector<MediaFile>& files) {
     const std::string lower = inf::ToLowerAscii(file.media_path);
     const auto [it, inserted] = seen.emplace(lower, file.media_path);
     if (!inserted) {
-      throw Error("two files want the media path '" + file.media_path + "' (also '" +
-                  it->second + "')");
+      throw Error("two files want the media path '" + file.media_path + "' (also '" + it->second +
+                  "')");
     }
   }
   for (const auto& [lower, path] : seen) {
@@ -97,9 +97,8 @@ MediaResult BuildMedia(const MediaRequest& request) {
   CheckPathsDistinct(files);
   const std::string manifest_text = RenderManifest(manifest, files);
   files.push_back(MediaFile{kManifestPath, {}, {manifest_text.begin(), manifest_text.end()}});
-  std::sort(files.begin(), files.end(), [](const MediaFile& a, const MediaFile& b) {
-    return a.media_path < b.media_path;
-  });
+  std::sort(files.begin(), files.end(),
+            [](const MediaFile& a, const MediaFile& b) { return a.media_path < b.media_path; });
 
   const TemporaryFolder iso_work(request.iso);
   const TemporaryFolder zip_work(request.zip);

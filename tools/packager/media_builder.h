@@ -14,7 +14,7 @@ namespace aero::packager {
 struct MediaRequest {
   std::filesystem::path iso;
   std::filesystem::path zip;
-  std::filesystem::path driver_packages;  // empty: no drivers
+  std::filesystem::path driver_packages;                             // empty: no drivers
   std::vector<std::pair<std::string, std::filesystem::path>> files;  // media path, source
   ManifestInfo manifest;
   std::string volume_id = "AERO_GUEST_TOOLS";

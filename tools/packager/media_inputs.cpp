@@ -42,8 +42,7 @@ std::string PrivateKeyReason(std::string_view file_name, std::span<const std::ui
   static constexpr std::array<std::string_view, 7> kKeyExtensions = {
       ".pfx", ".p12", ".pvk", ".key", ".snk", ".jks", ".keystore"};
   const std::string extension = Extension(file_name);
-  if (std::find(kKeyExtensions.begin(), kKeyExtensions.end(), extension) !=
-      kKeyExtensions.end()) {
+  if (std::find(kKeyExtensions.begin(), kKeyExtensions.end(), extension) != kKeyExtensions.end()) {
     return "its name (" + extension + ") marks a private key container";
   }
   if (Contains(bytes, "PRIVATE KEY")) {
@@ -100,7 +99,8 @@ void ReadPackageFolder(const std::filesystem::path& folder, const std::string& d
     std::error_code error;
     const auto status = entry.symlink_status(error);
     if (std::filesystem::is_symlink(status)) {
-      throw Error("'" + entry.path().string() + "' is a symbolic link; the media takes only "
+      throw Error("'" + entry.path().string() +
+                  "' is a symbolic link; the media takes only "
                   "regular files");
     }
     if (!std::filesystem::is_regular_file(status)) {
@@ -120,8 +120,8 @@ void ReadPackageFolder(const std::filesystem::path& folder, const std::string& d
   if (!parsed.ok()) {
     throw Error(parsed.error.ToString());
   }
-  const catalog::PackageContents contents = catalog::ReadPackageContents(
-      *parsed.inf, folder, *catalog::ParsePackageArch(arch_name));
+  const catalog::PackageContents contents =
+      catalog::ReadPackageContents(*parsed.inf, folder, *catalog::ParsePackageArch(arch_name));
   std::set<std::string> expected = {infs[0], contents.catalog_name};
   for (const catalog::ReferencedFile& file : contents.files) {
     if (file.relative.has_parent_path()) {
@@ -140,8 +140,9 @@ void ReadPackageFolder(const std::filesystem::path& folder, const std::string& d
     throw Error("driver package '" + where + "' lacks its catalog " + contents.catalog_name +
                 " (sign the package first)");
   }
+  const std::string media_folder = "drivers/" + where + "/";
   for (const std::string& name : names) {
-    files->push_back(ReadMediaFile("drivers/" + where + "/" + name, folder / name));
+    files->push_back(ReadMediaFile(media_folder + name, folder / name));
   }
 }
 

@@ -34,11 +34,13 @@ int RunProcess(const std::vector<std::string>& argv,
   }
   environment.insert(environment.end(), extra_environment.begin(), extra_environment.end());
   std::vector<char*> argv_pointers;
+  argv_pointers.reserve(argv.size() + 1);
   for (const std::string& arg : argv) {
     argv_pointers.push_back(const_cast<char*>(arg.c_str()));
   }
   argv_pointers.push_back(nullptr);
   std::vector<char*> env_pointers;
+  env_pointers.reserve(environment.size() + 1);
   for (const std::string& entry : environment) {
     env_pointers.push_back(const_cast<char*>(entry.c_str()));
   }

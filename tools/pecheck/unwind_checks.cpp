@@ -12,8 +12,8 @@ namespace {
 // Describes what is wrong with one RUNTIME_FUNCTION, or returns "".
 std::string EntryProblem(const PeImage& img, uint32_t begin, uint32_t end, uint32_t unwind,
                          uint64_t previous_end) {
-  if (begin >= end) {
-    return "is empty or reversed";
+  if (begin > end) {
+    return "ends before it begins";
   }
   if (begin < previous_end) {
     return "is out of order or overlaps the previous entry (the table must be sorted)";
@@ -30,11 +30,21 @@ std::string EntryProblem(const PeImage& img, uint32_t begin, uint32_t end, uint3
   return "";
 }
 
+bool HasCode(const PeImage& img) {
+  for (const Section& s : img.sections) {
+    if (s.has(pe::kScnMemExecute) && s.file_backed_size() != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void CheckUnwind(const CheckContext& ctx) {
   const PeImage& img = ctx.image;
-  if (img.format != PeFormat::kPe32Plus) {
+  // Resource-only or forwarder-only images have no code to unwind.
+  if (img.format != PeFormat::kPe32Plus || !HasCode(img)) {
     return;
   }
   const DataDirectory& dir = img.directory(pe::kDirException);

@@ -47,27 +47,27 @@ class NothingChanges(WineTestCase):
         for script in ("setup.cmd", "uninstall.cmd", "verify.cmd"):
             with self.subTest(script=script):
                 usage = self.case.run(script, ["/?"])
-                self.assertEqual(0, usage.rc, usage.output)
+                self.assertExitCode(0, usage)
                 self.assertIn("Exit codes", usage.output)
                 self.assertEqual([], usage.calls)
                 bad = self.case.run(script, ["/bogus"])
-                self.assertEqual(2, bad.rc, bad.output)
+                self.assertExitCode(2, bad)
                 self.assertIn('unknown switch "/bogus"', bad.output)
                 self.assertEqual([], bad.calls)
 
     def test_not_administrator(self):
         run = self.setup_run(["/force"], env={"STUB_RC_FSUTIL": "1"})
-        self.assertEqual(10, run.rc, run.output)
+        self.assertExitCode(10, run)
         self.assertEqual([("fsutil", "dirty", "query", "C:")], run.sequence())
         self.assertIn("Administrator rights are required", run.output)
         self.assertFalse(os.path.exists(self.case.c_drive("AeroGuestTools")))
         run = self.case.run("uninstall.cmd", [], env={"STUB_RC_FSUTIL": "1"})
-        self.assertEqual(10, run.rc, run.output)
+        self.assertExitCode(10, run)
         self.assertEqual([("fsutil", "dirty", "query", "C:")], run.sequence())
 
     def test_check_shows_the_plan_and_writes_nothing(self):
         run = self.setup_run(["/check"])
-        self.assertEqual(0, run.rc, run.output)
+        self.assertExitCode(0, run)
         self.assertEqual(self.start_calls(self.case, check=True), run.sequence())
         for expected in ("add certs\\aero-test-root.cer to the Root and TrustedPublisher stores",
                          "ask to turn on test signing",
@@ -81,20 +81,28 @@ class NothingChanges(WineTestCase):
 
     def test_check_quiet_without_force_refuses_with_31(self):
         run = self.setup_run(["/check", "/quiet"])
-        self.assertEqual(31, run.rc, run.output)
+        self.assertExitCode(31, run)
         self.assertEqual("ERROR: Test signing is off and /quiet cannot ask: add /force to turn "
                          "it on.", run.output.strip())
 
     def test_declining_test_signing_changes_nothing(self):
         run = self.setup_run([], stdin="n\n")
-        self.assertEqual(31, run.rc, run.output)
+        self.assertExitCode(31, run)
         self.assertIn("Turn on test signing now? [y/N]", run.output)
         self.assertEqual(self.start_calls(self.case), run.sequence())
 
     def test_unsupported_architecture(self):
         run = self.setup_run(["/check"], arch="IA64")
-        self.assertEqual(11, run.rc, run.output)
+        self.assertExitCode(11, run)
         self.assertIn("Unsupported processor architecture 'IA64'", run.output)
+
+    def test_32bit_cmd_without_a_64bit_cmd(self):
+        for script in ("setup.cmd", "uninstall.cmd", "verify.cmd"):
+            with self.subTest(script=script):
+                run = self.case.run(script, [], arch="x86", w6432="AMD64")
+                self.assertExitCode(11, run)
+                self.assertEqual([], run.calls)
+                self.assertIn("cannot reach the 64-bit cmd.exe", run.output)
 
     def test_unsupported_windows_version(self):
         rc, out = self.case.wine_cmd_script("winver.cmd", 'reg add "%s" /v CurrentVersion /t '
@@ -102,7 +110,7 @@ class NothingChanges(WineTestCase):
         self.assertEqual(0, rc, out)
         try:
             run = self.setup_run(["/force"])
-            self.assertEqual(11, run.rc, run.output)
+            self.assertExitCode(11, run)
             self.assertIn("This is Windows version '6.3'", run.output)
         finally:
             self.case.wine_cmd_script("winver.cmd", 'reg add "%s" /v CurrentVersion /t REG_SZ '
@@ -134,33 +142,33 @@ class NothingChanges(WineTestCase):
                 self.setUp()
                 damage()
                 run = self.setup_run(["/force"])
-                self.assertEqual(12, run.rc, run.output)
+                self.assertExitCode(12, run)
                 self.assertIn(message, run.output)
 
     def test_media_path_with_an_exclamation_mark(self):
         bang = os.path.join(self.case.dir, "media!1")
         shutil.copytree(self.case.media, bang)
         run = self.setup_run(["/check"], media_dir=bang)
-        self.assertEqual(12, run.rc, run.output)
+        self.assertExitCode(12, run)
         self.assertIn('the media path contains "!"', run.output)
         self.assertEqual([], run.calls)
 
     def test_certificate_unreadable(self):
         run = self.setup_run(["/force"], env={"STUB_RC_CERTUTIL": "5"})
-        self.assertEqual(20, run.rc, run.output)
+        self.assertExitCode(20, run)
         empty = self.case.write_text("empty.txt", "")
         run = self.setup_run(["/force"], env={"STUB_OUT_CERTUTIL": empty})
-        self.assertEqual(20, run.rc, run.output)
+        self.assertExitCode(20, run)
         self.assertIn("could not read the SHA-1 thumbprint", run.output)
 
     def test_boot_configuration_unreadable(self):
         run = self.setup_run(["/force"], env={"STUB_RC_BCDEDIT": "1"})
-        self.assertEqual(30, run.rc, run.output)
+        self.assertExitCode(30, run)
         self.assertIn("bcdedit could not read the boot configuration", run.output)
 
     def test_uninstall_with_nothing_recorded(self):
         run = self.case.run("uninstall.cmd", ["/quiet"])
-        self.assertEqual(0, run.rc, run.output)
+        self.assertExitCode(0, run)
         self.assertEqual([("fsutil", "dirty", "query", "C:")], run.sequence())
 
     def test_verify_before_setup(self):
@@ -170,7 +178,7 @@ class NothingChanges(WineTestCase):
                "STUB_OUT_BCDEDIT": self.case.write_text("bcd.txt",
                                                         fixture("bcdedit-enum-off.txt"))}
         run = self.case.run("verify.cmd", [], env=env)
-        self.assertEqual(1, run.rc, run.output)
+        self.assertExitCode(1, run)
         for expected in (
                 "Test signing: off",
                 "PROBLEM: 64-bit Windows 7 loads the test-signed drivers only with test "

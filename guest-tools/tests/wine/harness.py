@@ -98,6 +98,10 @@ def create_template(prefix):
     run_logged(["wineboot", "-i"], env, log, timeout=240)
     run_logged(["wineserver", "-w"], env, log)
     run_logged(["wine", "winecfg", "-v", "win7"], env, log)
+    # Services the scripts do not need; without them a case's first wine call starts faster.
+    for service in ("PlugPlay", "nsiproxy", "EventLog"):
+        run_logged(["wine", "reg", "add", "HKLM\\System\\CurrentControlSet\\Services\\" + service,
+                    "/v", "Start", "/t", "REG_DWORD", "/d", "4", "/f"], env, log)
     run_logged(["wineserver", "-w"], env, log)
     for needed in ("system.reg", "drive_c/windows/system32/cmd.exe"):
         if not os.path.exists(os.path.join(prefix, needed)):
@@ -228,16 +232,13 @@ class Case:
         shutil.copy(setting("GT_RECORDER"), os.path.join(folder, "cmd.exe"))
 
     def _write_harness_scripts(self):
-        # run.cmd keeps the full exit code (3010 too) in a file; runarch.cmd runs the script in
-        # its own process with a faked PROCESSOR_ARCHITECTURE (and W6432), so only exit code
-        # modulo 256 comes through.
+        # run.cmd hands over to the script in the same cmd process (no extra process; the media
+        # path with "( ) &" needs no /c quoting), optionally with a faked PROCESSOR_ARCHITECTURE
+        # and PROCESSOR_ARCHITEW6432. The exit code reaches the host modulo 256 (3010 -> 194).
         self.run_cmd = os.path.join(self.dir, "run.cmd")
         with open(self.run_cmd, "w", newline="") as f:
-            f.write(crlf('@echo off\ncmd /c ^""%GT_SCRIPT%" %*^"\n'
-                         '>"%GT_RC_FILE%" echo %ERRORLEVEL%\n'))
-        self.runarch_cmd = os.path.join(self.dir, "runarch.cmd")
-        with open(self.runarch_cmd, "w", newline="") as f:
-            f.write(crlf('@echo off\nset "PROCESSOR_ARCHITECTURE=%GT_ARCH%"\n'
+            f.write(crlf('@echo off\n'
+                         'if defined GT_ARCH set "PROCESSOR_ARCHITECTURE=%GT_ARCH%"\n'
                          'if defined GT_W6432 set "PROCESSOR_ARCHITEW6432=%GT_W6432%"\n'
                          '"%GT_SCRIPT%" %*\n'))
 
@@ -281,17 +282,13 @@ class Case:
 
     def run(self, script, args=(), env=None, stdin=None, arch=None, w6432=None,
             media_dir=None):
-        """Runs setup.cmd / uninstall.cmd / verify.cmd from the media.
-
-        arch=None runs the script in a new 64-bit cmd and returns its full exit code. arch="x86"
-        (or any value) runs it with that PROCESSOR_ARCHITECTURE (and PROCESSOR_ARCHITEW6432 =
-        w6432); the exit code is then modulo 256.
-        """
+        """Runs setup.cmd / uninstall.cmd / verify.cmd from the media (or media_dir) in the
+        64-bit cmd, or with PROCESSOR_ARCHITECTURE=arch (and PROCESSOR_ARCHITEW6432=w6432).
+        Run.rc is the exit code modulo 256."""
         self.runs += 1
         tag = "%02d-%s" % (self.runs, os.path.splitext(script)[0])
         stub_log = os.path.join(self.dir, tag + ".calls.jsonl")
         out_path = os.path.join(self.dir, tag + ".out.txt")
-        rc_path = os.path.join(self.dir, tag + ".rc.txt")
         stdin_path = None
         if stdin is not None:
             stdin_path = os.path.join(self.dir, tag + ".stdin.txt")
@@ -302,23 +299,14 @@ class Case:
             "STUB_LOG": wine_path(stub_log),
             "WINEPATH": wine_path(self.stubs),
             "GT_SCRIPT": wine_path(os.path.join(media_dir or self.media, script)),
-            "GT_RC_FILE": wine_path(rc_path),
         })
         if arch is not None:
             run_env["GT_ARCH"] = arch
             if w6432:
                 run_env["GT_W6432"] = w6432
         run_env.update(env or {})
-        harness = self.run_cmd if arch is None else self.runarch_cmd
-        host_rc = run_logged(["wine", "cmd", "/c", wine_path(harness)] + list(args), run_env,
-                             out_path, stdin_path=stdin_path)
-        if arch is None:
-            if not os.path.exists(rc_path):
-                raise HarnessError("run.cmd wrote no exit code; output in %s" % out_path)
-            with open(rc_path, encoding="ascii", errors="replace") as f:
-                rc = int(f.read().strip())
-        else:
-            rc = host_rc
+        rc = run_logged(["wine", "cmd", "/c", wine_path(self.run_cmd)] + list(args), run_env,
+                        out_path, stdin_path=stdin_path)
         with open(out_path, "rb") as f:
             output = f.read().decode("utf-8", errors="replace").replace("\r\n", "\n")
         return Run(rc, output, read_calls(stub_log))
@@ -333,30 +321,26 @@ class Case:
         with open(out_path, "rb") as f:
             return rc, f.read().decode("utf-8", errors="replace").replace("\r\n", "\n")
 
-    def reg(self, *keys):
-        """{key: {value name: (type, data)} or None when the key is missing}, one wine call."""
-        lines = ["@echo off"]
-        for index, key in enumerate(keys):
-            lines.append("echo ==KEY %d" % index)
-            lines.append('reg query "%s"' % key)
-            lines.append("echo ==RC %ERRORLEVEL%")
-        _, output = self.wine_cmd_script("probe-%02d.cmd" % self.runs, "\n".join(lines) + "\n")
+    def reg(self, *roots):
+        """{key: {value name: (type, data)}} for each root and every key below it, from
+        `wine reg query ROOT /s` (one call per root). Keys are full names
+        (HKEY_LOCAL_MACHINE\\...) in lower case; a missing root adds nothing."""
         result = {}
-        current = None
-        for line in output.split("\n"):
-            if line.startswith("==KEY "):
-                current = keys[int(line[6:])]
-                result[current] = {}
-            elif line.startswith("==RC "):
-                if line[5:].strip() != "0":
-                    result[current] = None
-                current = None
-            elif current is not None and line.startswith("    "):
-                parts = line[4:].split("    ", 2)
-                if len(parts) == 3:
-                    result[current][parts[0]] = (parts[1], parts[2])
-                elif len(parts) == 2:
-                    result[current][parts[0]] = (parts[1], "")
+        for index, root in enumerate(roots):
+            self.runs += 1
+            out_path = os.path.join(self.dir, "%02d-reg-%d.txt" % (self.runs, index))
+            if run_logged(["wine", "reg", "query", root, "/s"], self.env, out_path) != 0:
+                continue
+            with open(out_path, "rb") as f:
+                output = f.read().decode("utf-8", errors="replace").replace("\r\n", "\n")
+            current = None
+            for line in output.split("\n"):
+                if line.startswith("HKEY_"):
+                    current = result.setdefault(line.strip().lower(), {})
+                elif current is not None and line.startswith("    "):
+                    parts = line[4:].split("    ", 2)
+                    current[parts[0]] = (parts[1] if len(parts) > 1 else "",
+                                         parts[2] if len(parts) > 2 else "")
         return result
 
     def close(self):

@@ -28,10 +28,9 @@ std::vector<std::uint8_t> ImageHash(const std::vector<std::uint8_t>& image) {
 
 TEST(AuthenticodePeTest, FilesWithoutAnNtHeaderAreFlat) {
   const std::string_view text = "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\n";
-  EXPECT_EQ(ProbePeImage(std::span(reinterpret_cast<const std::uint8_t*>(text.data()),
-                                    text.size()))
-                .kind,
-            PeProbe::kNotPe);
+  EXPECT_EQ(
+      ProbePeImage(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())).kind,
+      PeProbe::kNotPe);
   std::vector<std::uint8_t> dos_only(0x80, 0);
   dos_only[0] = 'M';
   dos_only[1] = 'Z';
@@ -49,10 +48,11 @@ TEST(AuthenticodePeTest, UnsignedPe32PlusSkipsChecksumAndSecurityEntry) {
   EXPECT_TRUE(probe.layout.pe32_plus);
   EXPECT_FALSE(probe.layout.has_certificate_table);
   const std::size_t security = TestSecurityDirectory(true);
-  EXPECT_EQ(probe.layout.ranges,
-            (std::vector<ByteRange>{{0, testing::kTestChecksum},
-                                    {testing::kTestChecksum + 4, security - testing::kTestChecksum - 4},
-                                    {security + 8, image.size() - security - 8}}));
+  EXPECT_EQ(
+      probe.layout.ranges,
+      (std::vector<ByteRange>{{0, testing::kTestChecksum},
+                              {testing::kTestChecksum + 4, security - testing::kTestChecksum - 4},
+                              {security + 8, image.size() - security - 8}}));
 }
 
 TEST(AuthenticodePeTest, Pe32HasItsDirectoriesSixteenBytesEarlier) {
@@ -89,7 +89,8 @@ TEST(AuthenticodePeTest, HashedBytesChangeTheHash) {
 }
 
 TEST(AuthenticodePeTest, RefusesCertificateTablesThatAreNotLast) {
-  std::vector<std::uint8_t> image = BuildPeImage(testing::PeWith(true, 0x400, 0, Certificate(0x40)));
+  std::vector<std::uint8_t> image =
+      BuildPeImage(testing::PeWith(true, 0x400, 0, Certificate(0x40)));
   image.push_back(0);  // trailing byte after the table
   for (int i = 0; i < 7; ++i) {
     image.push_back(0);

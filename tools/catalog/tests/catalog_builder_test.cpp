@@ -76,9 +76,8 @@ TEST(CatalogBuilderTest, ListHeaderNamesTheCatalogListUsage) {
   const DerNode ctl = CertificateTrustList(ParseDer(EncodeUnsignedCatalog(description)));
   ASSERT_EQ(ctl.children.size(), 6u);
   EXPECT_EQ(OidText(ctl.children[0].children.at(0)), kOidCatalogList);
-  EXPECT_EQ(ctl.children[1].content,
-            std::vector<std::uint8_t>(description.list_identifier.begin(),
-                                      description.list_identifier.end()));
+  EXPECT_EQ(ctl.children[1].content, std::vector<std::uint8_t>(description.list_identifier.begin(),
+                                                               description.list_identifier.end()));
   EXPECT_EQ(std::string(ctl.children[2].content.begin(), ctl.children[2].content.end()),
             "231114221320Z");
   EXPECT_EQ(OidText(ctl.children[3].children.at(0)), kOidCatalogListMember);
@@ -151,8 +150,7 @@ TEST(CatalogBuilderTest, CatalogAttributesAreNameValueExtensions) {
 }
 
 TEST(CatalogBuilderTest, SameInputSameBytes) {
-  EXPECT_EQ(EncodeUnsignedCatalog(SampleDescription()),
-            EncodeUnsignedCatalog(SampleDescription()));
+  EXPECT_EQ(EncodeUnsignedCatalog(SampleDescription()), EncodeUnsignedCatalog(SampleDescription()));
   CatalogDescription later = SampleDescription();
   later.this_update += 1;
   EXPECT_NE(EncodeUnsignedCatalog(SampleDescription()), EncodeUnsignedCatalog(later));
@@ -200,7 +198,8 @@ TEST(CatalogBuilderTest, DescribeMemberPicksTheHashByContent) {
   const CatalogMember flat = DescribeMember("x.inf", Bytes("text"));
   EXPECT_EQ(flat.kind, MemberKind::kFlatFile);
   EXPECT_EQ(HexLower(flat.sha1), "372ea08cab33e71c02c651dbc83a474d32c676ea");  // sha1("text")
-  EXPECT_THROW(DescribeMember("odd.sys", testing::BuildPeImage(testing::PeWith(true, 0x401))), Error);
+  EXPECT_THROW(DescribeMember("odd.sys", testing::BuildPeImage(testing::PeWith(true, 0x401))),
+               Error);
 }
 
 }  // namespace

@@ -49,8 +49,8 @@ TEST(CatalogCliTest, WritesTheCatalogNamedByTheInf) {
   dir.Write("aero_test.sys", testing::BuildPeImage({}));
   const ToolRun run = RunTool({"--inf", inf.string(), "--arch", "amd64", "--time", "1700000000"});
   ASSERT_EQ(run.status, 0) << run.err;
-  EXPECT_EQ(dir.List(), (std::vector<std::string>{"aero_test.cat", "aero_test.inf",
-                                                  "aero_test.sys"}));
+  EXPECT_EQ(dir.List(),
+            (std::vector<std::string>{"aero_test.cat", "aero_test.inf", "aero_test.sys"}));
   const std::vector<std::uint8_t> first = ReadRegularFile(dir.path() / "aero_test.cat");
   ASSERT_EQ(RunTool({"--inf", inf.string(), "--arch", "x64", "--time", "1700000000"}).status, 0);
   EXPECT_EQ(ReadRegularFile(dir.path() / "aero_test.cat"), first);
@@ -61,8 +61,8 @@ TEST(CatalogCliTest, WritesTheCatalogNamedByTheInf) {
 TEST(CatalogCliTest, MissingFileLeavesNothingBehind) {
   TempDir dir;
   const auto inf = dir.Write("aero_test.inf", kInf);
-  const ToolRun run = RunTool({"--inf", inf.string(), "--arch", "amd64", "--time", "1",
-                           "--output", (dir.path() / "out.cat").string()});
+  const ToolRun run = RunTool({"--inf", inf.string(), "--arch", "amd64", "--time", "1", "--output",
+                               (dir.path() / "out.cat").string()});
   EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("aero-catalog: error: "), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("aero_test.inf:7: 'aero_test.sys' (listed in [SourceDisksFiles]) is "
@@ -76,8 +76,8 @@ TEST(CatalogCliTest, ListsFilesAndCatalogName) {
   TempDir dir;
   const auto inf = dir.Write("aero_test.inf", kInf);
   dir.Write("aero_test.sys", "not a PE");
-  const ToolRun run = RunTool({"--inf", inf.string(), "--arch", "amd64", "--list-files",
-                           "--catalog-name"});
+  const ToolRun run =
+      RunTool({"--inf", inf.string(), "--arch", "amd64", "--list-files", "--catalog-name"});
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(run.out, "aero_test.cat\naero_test.sys\n");
 }
@@ -88,8 +88,7 @@ TEST(CatalogCliTest, MalformedPeIsAnError) {
   dir.Write("aero_test.sys", testing::BuildPeImage(testing::PeWith(true, 0x3ff)));
   const ToolRun run = RunTool({"--inf", inf.string(), "--arch", "amd64", "--time", "1"});
   EXPECT_EQ(run.status, 1);
-  EXPECT_NE(run.err.find("'aero_test.sys' is a PE image that cannot be hashed"),
-            std::string::npos)
+  EXPECT_NE(run.err.find("'aero_test.sys' is a PE image that cannot be hashed"), std::string::npos)
       << run.err;
   EXPECT_EQ(dir.List(), (std::vector<std::string>{"aero_test.inf", "aero_test.sys"}));
 }

@@ -9,7 +9,8 @@
 namespace aero::catalog::testing {
 
 TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "aero-catalog-test-XXXXXX").string();
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "aero-catalog-test-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp failed";
   }
@@ -22,8 +23,8 @@ TempDir::~TempDir() {
 }
 
 std::filesystem::path TempDir::Write(const std::string& relative, std::string_view content) const {
-  return Write(relative, std::span(reinterpret_cast<const std::uint8_t*>(content.data()),
-                                   content.size()));
+  return Write(relative,
+               std::span(reinterpret_cast<const std::uint8_t*>(content.data()), content.size()));
 }
 
 std::filesystem::path TempDir::Write(const std::string& relative,

@@ -32,7 +32,7 @@ class TempDir {
 
 struct PeOptions {
   bool pe32_plus = true;
-  std::size_t size = 0x400;              // total size before any certificate table
+  std::size_t size = 0x400;  // total size before any certificate table
   std::uint32_t checksum = 0;
   std::vector<std::uint8_t> certificate;  // appended as the certificate table when not empty
   std::uint8_t fill = 0xcc;               // body bytes after the headers

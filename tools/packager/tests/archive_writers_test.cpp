@@ -18,8 +18,7 @@ namespace {
 using testing::TempDir;
 
 std::vector<MediaFile> Files() {
-  return {MediaFile{"README.txt", {}, {'h', 'i'}},
-          MediaFile{"drivers/a/x86/a.inf", {}, {'[', ']'}},
+  return {MediaFile{"README.txt", {}, {'h', 'i'}}, MediaFile{"drivers/a/x86/a.inf", {}, {'[', ']'}},
           MediaFile{"drivers/a/x86/a.sys", {}, std::vector<std::uint8_t>(5000, 0x90)},
           MediaFile{"setup.cmd", {}, {'@'}}};
 }
@@ -41,8 +40,11 @@ std::vector<ZipEntry> ReadZip(const std::filesystem::path& path) {
   std::vector<ZipEntry> entries;
   archive_entry* entry = nullptr;
   while (archive_read_next_header(reader, &entry) == ARCHIVE_OK) {
-    ZipEntry item{archive_entry_pathname(entry), archive_entry_filetype(entry),
-                  archive_entry_perm(entry), archive_entry_mtime(entry), {}};
+    ZipEntry item{archive_entry_pathname(entry),
+                  archive_entry_filetype(entry),
+                  archive_entry_perm(entry),
+                  archive_entry_mtime(entry),
+                  {}};
     char buffer[4096];
     la_ssize_t n = 0;
     while ((n = archive_read_data(reader, buffer, sizeof(buffer))) > 0) {
@@ -64,9 +66,9 @@ TEST(ArchiveWritersTest, ZipHasSortedEntriesWithFixedMetadata) {
     EXPECT_EQ(entry.mtime, 1700000000) << entry.path;
     EXPECT_EQ(entry.perm, entry.type == AE_IFDIR ? 0755u : 0644u) << entry.path;
   }
-  EXPECT_EQ(paths, (std::vector<std::string>{"README.txt", "drivers/", "drivers/a/",
-                                             "drivers/a/x86/", "drivers/a/x86/a.inf",
-                                             "drivers/a/x86/a.sys", "setup.cmd"}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"README.txt", "drivers/", "drivers/a/", "drivers/a/x86/",
+                                      "drivers/a/x86/a.inf", "drivers/a/x86/a.sys", "setup.cmd"}));
   EXPECT_EQ(entries[5].data, std::string(5000, '\x90'));
 }
 
@@ -104,10 +106,10 @@ TEST(ArchiveWritersTest, IsoListsTheSameFilesInJolietAndRockRidge) {
                 dir.path() / "a.log");
   for (const char* tree : {"-rockridge", "-joliet"}) {
     const std::string other = std::string(tree) == "-joliet" ? "-rockridge" : "-joliet";
-    const int status = RunProcess({AERO_XORRISO, "-no_rc", other, "off", tree, "on", "-indev",
-                                   (dir.path() / "a.iso").string(), "-find", "/", "-type", "f",
-                                   "-exec", "echo", "--"},
-                                  {}, dir.path() / (std::string(tree) + ".txt"));
+    const int status = RunProcess(
+        {AERO_XORRISO, "-no_rc", other, "off", tree, "on", "-indev",
+         (dir.path() / "a.iso").string(), "-find", "/", "-type", "f", "-exec", "echo", "--"},
+        {}, dir.path() / (std::string(tree) + ".txt"));
     ASSERT_EQ(status, 0);
     const std::vector<std::uint8_t> listing =
         catalog::ReadRegularFile(dir.path() / (std::string(tree) + ".txt"));

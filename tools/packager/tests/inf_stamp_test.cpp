@@ -8,8 +8,12 @@
 namespace aero::packager {
 namespace {
 
-std::vector<std::uint8_t> Bytes(std::string_view text) { return {text.begin(), text.end()}; }
-std::string Text(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+std::vector<std::uint8_t> Bytes(std::string_view text) {
+  return {text.begin(), text.end()};
+}
+std::string Text(const std::vector<std::uint8_t>& bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 constexpr char kStamp[] = "11/14/2023,0.1.0.0";
 
@@ -49,9 +53,10 @@ TEST(InfStampTest, AddsDriverVerWhenMissingKeepingLineEndings) {
 TEST(InfStampTest, KeepsUtf16Encoding) {
   std::string utf16;
   std::string error;
-  ASSERT_TRUE(inf::EncodeText("[Version]\r\nSignature = \"$WINDOWS NT$\"\r\n"
-                              "DriverVer = 01/01/2020,1.0\r\n",
-                              inf::TextEncoding::kUtf16Le, &utf16, &error));
+  ASSERT_TRUE(
+      inf::EncodeText("[Version]\r\nSignature = \"$WINDOWS NT$\"\r\n"
+                      "DriverVer = 01/01/2020,1.0\r\n",
+                      inf::TextEncoding::kUtf16Le, &utf16, &error));
   const std::vector<std::uint8_t> stamped = StampDriverVer(Bytes(utf16), "a.inf", kStamp);
   inf::DecodedText decoded;
   ASSERT_TRUE(inf::DecodeText(stamped, &decoded, &error)) << error;

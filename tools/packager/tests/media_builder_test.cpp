@@ -66,7 +66,8 @@ TEST(MediaBuilderTest, FailureChangesNoOutput) {
   MediaRequest request = SampleRequest(dir);
   BuildMedia(request);
   const std::vector<std::uint8_t> iso = catalog::ReadRegularFile(request.iso);
-  request.files.emplace_back("notes.txt", dir.Write("inputs/key.txt", "-----BEGIN PRIVATE KEY-----"));
+  request.files.emplace_back("notes.txt",
+                             dir.Write("inputs/key.txt", "-----BEGIN PRIVATE KEY-----"));
   request.manifest.build_id = "other";
   EXPECT_NE(ErrorOf(request).find("private key"), std::string::npos);
   EXPECT_EQ(catalog::ReadRegularFile(request.iso), iso);
@@ -111,14 +112,26 @@ TEST(MediaBuilderTest, WorksWithoutDrivers) {
 TEST(MediaBuilderTest, CommandLine) {
   TempDir dir;
   const MediaRequest sample = SampleRequest(dir);
-  std::vector<std::string> args = {"--iso", sample.iso.string(), "--zip", sample.zip.string(),
-                                   "--version", "0.1.0", "--build-id", "cli",
-                                   "--source-date-epoch", "1700000000",
-                                   "--driver-packages", sample.driver_packages.string(),
-                                   "--xorriso", AERO_XORRISO,
-                                   "--signing", "identity=generated-test-identity",
-                                   "--signing", "file_digests=sha1",
-                                   "--signing", "catalog_digest=sha1"};
+  std::vector<std::string> args = {"--iso",
+                                   sample.iso.string(),
+                                   "--zip",
+                                   sample.zip.string(),
+                                   "--version",
+                                   "0.1.0",
+                                   "--build-id",
+                                   "cli",
+                                   "--source-date-epoch",
+                                   "1700000000",
+                                   "--driver-packages",
+                                   sample.driver_packages.string(),
+                                   "--xorriso",
+                                   AERO_XORRISO,
+                                   "--signing",
+                                   "identity=generated-test-identity",
+                                   "--signing",
+                                   "file_digests=sha1",
+                                   "--signing",
+                                   "catalog_digest=sha1"};
   for (const auto& [media_path, source] : sample.files) {
     args.push_back("--file");
     args.push_back(media_path + "=" + source.string());

@@ -54,9 +54,9 @@ TEST(MediaInputsTest, RefusesPrivateKeysByNameAndContent) {
   EXPECT_NE(ReadError("README.txt", dir.Write("rsa.txt", "-----BEGIN RSA PRIVATE KEY-----\n"))
                 .find("private keys never go onto the media"),
             std::string::npos);
-  EXPECT_NE(ReadError("certs/root.cer", dir.Write("root.cer", testing::Pkcs12Der()))
-                .find("PKCS#12"),
-            std::string::npos);
+  EXPECT_NE(
+      ReadError("certs/root.cer", dir.Write("root.cer", testing::Pkcs12Der())).find("PKCS#12"),
+      std::string::npos);
   const std::vector<std::uint8_t> pvk = {0x1e, 0xf1, 0xb5, 0xb0, 0, 0, 0, 0};
   EXPECT_NE(ReadError("x.sys", dir.Write("x.sys", pvk)).find("PVK"), std::string::npos);
   for (const char* name : {"a.p12", "a.key", "a.pvk", "A.PFX"}) {

@@ -9,7 +9,9 @@
 namespace aero::packager::testing {
 namespace {
 
-EVP_PKEY* NewKey() { return EVP_EC_gen("P-256"); }
+EVP_PKEY* NewKey() {
+  return EVP_EC_gen("P-256");
+}
 
 X509* SelfSigned(EVP_PKEY* key) {
   X509* certificate = X509_new();
@@ -41,18 +43,26 @@ std::vector<std::uint8_t> Der(T* object, Encode encode) {
 std::string PackageInf(const std::string& name, const std::string& arch) {
   return "[Version]\r\n"
          "Signature = \"$WINDOWS NT$\"\r\n"
-         "CatalogFile = " + name + ".cat\r\n"
+         "CatalogFile = " +
+         name +
+         ".cat\r\n"
          "DriverVer = 01/01/2024,0.1.0.0\r\n"
          "[SourceDisksNames]\r\n"
          "1 = \"disk\"\r\n"
-         "[SourceDisksFiles." + arch + "]\r\n" +
-         name + ".sys = 1\r\n"
+         "[SourceDisksFiles." +
+         arch + "]\r\n" + name +
+         ".sys = 1\r\n"
          "[Manufacturer]\r\n"
-         "Aero = Aero, NT" + arch + "\r\n"
-         "[Aero.NT" + arch + "]\r\n"
+         "Aero = Aero, NT" +
+         arch +
+         "\r\n"
+         "[Aero.NT" +
+         arch +
+         "]\r\n"
          "Device = Install, PCI\\VEN_1AF4&DEV_1042\r\n"
          "[Install.NT]\r\n"
-         "CopyFiles = @" + name + ".sys\r\n";
+         "CopyFiles = @" +
+         name + ".sys\r\n";
 }
 
 void WriteDriverPackage(const TempDir& dir, const std::string& root, const std::string& name,

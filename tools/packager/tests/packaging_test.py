@@ -172,8 +172,10 @@ def catalog_members(ctx, arch):
                                    ctx.publisher_sha1())
         check(result.returncode == 0 and "File is signed in catalog" in result.stdout,
               f"osslsigncode does not find {sys_path} in {cat_path}:\n{result.stdout}")
-        check(re.search(r"Message digest algorithm\s*:\s*SHA1", result.stdout),
-              "the catalog is not signed with SHA-1")
+        check(re.search(r"^Message digest algorithm:\s*SHA1\s*$", result.stdout, re.M),
+              f"the catalog's signature is not SHA-1:\n{result.stdout}")
+        check(re.search(r"^Message digest algorithm\s+:\s*SHA1\s*$", result.stdout, re.M),
+              f"the catalog's member hash is not SHA-1:\n{result.stdout}")
 
         # Controls: the check must fail for a file the catalog does not list, for a changed
         # image, and for a signer other than the expected publisher.
@@ -202,7 +204,8 @@ def sys_signatures(ctx, arch):
                       "-CAfile", os.path.join(ctx.certs, "root.pem"),
                       "-require-leaf-hash", f"sha1:{ctx.publisher_sha1()}"], expect_ok=False)
         check(result.returncode == 0, f"embedded signature of {sys_path}:\n{result.stdout}")
-        algorithms = re.findall(r"Message digest algorithm\s*:\s*(\S+)", result.stdout)
+        # One "Message digest algorithm  :" line per signature (the file digest it signs).
+        algorithms = re.findall(r"^Message digest algorithm\s+:\s*(\S+)", result.stdout, re.M)
         expected = ["SHA1"] if policy == "sha1" else ["SHA1", "SHA256"]
         check(algorithms == expected,
               f"{policy} signature of {sys_path} uses {algorithms}, not {expected}")
@@ -229,8 +232,9 @@ class Asn1:
             offset, depth, hl, length = (int(m.group(i)) for i in range(1, 5))
             kind, rest = m.group(5), m.group(6)
             type_name, _, value = rest.partition(":")
+            type_name = re.sub(r"\s*\[HEX DUMP\]$", "", type_name.strip())
             node = {"offset": offset, "hl": hl, "len": length, "cons": kind == "cons",
-                    "type": type_name.strip(), "value": value.strip(), "children": []}
+                    "type": type_name, "value": value.strip(), "children": []}
             while stack and stack[-1][0] >= depth:
                 stack.pop()
             if stack:
@@ -403,6 +407,11 @@ def check_media(ctx, iso, zip_path, source_scripts=None):
                                   "-require-leaf-hash", f"sha1:{publisher}"], expect_ok=False)
                     check(result.returncode == 0,
                           f"{driver['name']}/{arch}/{image} signature:\n{result.stdout}")
+                    digests = re.findall(r"^Message digest algorithm\s+:\s*(\S+)",
+                                         result.stdout, re.M)
+                    wanted = [d.upper() for d in manifest["signing"]["file_digests"].split("+")]
+                    check(digests == wanted, f"{driver['name']}/{arch}/{image} is signed with "
+                                             f"{digests}; the manifest says {wanted}")
         return manifest
 
 

@@ -319,6 +319,28 @@ TEST(PeUnwindChecks, BadDirectorySizeOrPlace) {
   }
 }
 
+TEST(PeUnwindChecks, EmptyEntriesAreHarmlessReversedOnesAreNot) {
+  TestImage image = BuildTestImage(DriverSpec(Arch::kX64));
+  const uint32_t text = image.section(".text").rva;
+  image.WriteU32(image.section(".pdata").raw_pointer + 4, text);  // [text, text)
+  image.RefreshChecksum();
+  const CheckReport empty = CheckImage(image.bytes, DriverConfig(Arch::kX64));
+  EXPECT_TRUE(empty.clean()) << Describe(empty);
+  image.WriteU32(image.section(".pdata").raw_pointer, text + 2);  // [text + 2, text)
+  image.RefreshChecksum();
+  const CheckReport reversed = CheckImage(image.bytes, DriverConfig(Arch::kX64));
+  EXPECT_EQ(CheckIds(reversed), Ids{"unwind"}) << Describe(reversed);
+}
+
+TEST(PeUnwindChecks, ImagesWithoutCodeNeedNone) {
+  TestImageSpec s = testing::DllSpec(Arch::kX64);
+  s.unwind_table = false;
+  s.entry_point = 0;
+  s.text_characteristics = 0x40000040;  // .text holding data only: nothing executable.
+  const CheckReport report = CheckImage(BuildTestImage(s).bytes, testing::DllConfig(Arch::kX64));
+  EXPECT_TRUE(report.clean()) << Describe(report);
+}
+
 TEST(PeUnwindChecks, X86ImagesNeedNone) {
   const CheckReport report =
       CheckImage(BuildTestImage(DriverSpec(Arch::kX86)).bytes, DriverConfig(Arch::kX86));
