@@ -14,7 +14,9 @@ set -euo pipefail
 
 die() { echo "make-test-identity: error: $*" >&2; exit 1; }
 
-[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: make-test-identity.sh <folder> [sha1|sha256]"
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  die "usage: make-test-identity.sh <folder> [sha1|sha256]"
+fi
 folder=$1
 digest=${2:-sha1}
 case "$digest" in sha1|sha256) ;; *) die "certificate digest must be sha1 or sha256, not '$digest'";; esac

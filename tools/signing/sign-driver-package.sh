@@ -18,7 +18,8 @@ here=$(cd -- "$(dirname -- "$0")" && pwd)
 # shellcheck source=signing-common.sh
 . "$here/signing-common.sh"
 
-inf= arch= digests=sha1 epoch= catalog_tool= identity= certs= description="Aero Windows 7 drivers"
+inf='' arch='' digests=sha1 epoch='' catalog_tool='' identity='' certs=''
+description="Aero Windows 7 drivers"
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || die "$1 needs a value"
   case "$1" in
@@ -34,11 +35,14 @@ while [ $# -gt 0 ]; do
   esac
   shift 2
 done
-[ -n "$inf" ] && [ -n "$arch" ] && [ -n "$epoch" ] && [ -n "$catalog_tool" ] && [ -n "$certs" ] ||
+if [ -z "$inf" ] || [ -z "$arch" ] || [ -z "$epoch" ] || [ -z "$catalog_tool" ] || [ -z "$certs" ]; then
   die "--inf, --arch, --time, --catalog-tool and --certs are required"
+fi
 case "$digests" in sha1|sha1+sha256) ;; *) die "--digests must be sha1 or sha1+sha256" ;; esac
 [ -f "$inf" ] || die "'$inf' is not a file"
-[ -f "$certs/root.pem" ] && [ -f "$certs/signing.txt" ] || die "'$certs' has no exported certificates"
+if [ ! -f "$certs/root.pem" ] || [ ! -f "$certs/signing.txt" ]; then
+  die "'$certs' has no exported certificates (export-certificates.sh writes them)"
+fi
 aero_select_identity "$identity"
 publisher_sha1=$(sed -n 's/^publisher_sha1=//p' "$certs/signing.txt")
 [ -n "$publisher_sha1" ] || die "'$certs/signing.txt' names no publisher"

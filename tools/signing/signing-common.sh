@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the signing scripts (sourced, not run). Chooses the identity and wraps osslsigncode.
 #
 # The identity is the user's own PFX when AERO_SIGNING_PFX is set (password in
@@ -13,7 +14,9 @@ run_quietly() {
 }
 
 # aero_select_identity <test-identity-folder>
-# Sets AERO_IDENTITY_KIND, AERO_PFX and how to read its password.
+# Sets AERO_IDENTITY_KIND (read by export-certificates.sh), AERO_PFX and how to read its
+# password (AERO_PASS_FILE, "-" for the AERO_SIGNING_PFX_PASSWORD variable).
+# shellcheck disable=SC2034  # AERO_IDENTITY_KIND is for the scripts that source this file
 aero_select_identity() {
   if [ -n "${AERO_SIGNING_PFX:-}" ]; then
     [ -f "$AERO_SIGNING_PFX" ] || die "AERO_SIGNING_PFX='$AERO_SIGNING_PFX' is not a file"

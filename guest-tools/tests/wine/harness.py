@@ -333,6 +333,11 @@ class Case:
                 continue
             with open(out_path, "rb") as f:
                 output = f.read().decode("utf-8", errors="replace").replace("\r\n", "\n")
+            # Wine 8 leaves out the header of a root key that has no values of its own.
+            root_key = root.strip()
+            if root_key.upper().startswith("HKLM\\"):
+                root_key = "HKEY_LOCAL_MACHINE" + root_key[4:]
+            result.setdefault(root_key.lower(), {})
             current = None
             for line in output.split("\n"):
                 if line.startswith("HKEY_"):

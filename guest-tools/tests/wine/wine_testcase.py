@@ -1,6 +1,7 @@
 """Shared expectations for the Wine tests of setup.cmd, uninstall.cmd and verify.cmd."""
 
 import os
+import shutil
 import unittest
 
 import harness
@@ -163,3 +164,51 @@ class WineTestCase(unittest.TestCase):
     def assertNoInstallState(self, case):
         """Nothing recorded: no state file, or only its header."""
         self.assertIn(self.state_lines(case), (None, []))
+
+
+class SharedPrefixTestCase(WineTestCase):
+    """Cases that must change nothing share one prefix clone: each asserts it recorded nothing,
+    and test_zz_nothing_was_changed (last, as unittest sorts by name) checks the registry and the
+    drivers folder after all of them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.case = harness.Case(cls.__name__)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.case.close()
+
+    def setUp(self):
+        shutil.rmtree(self.case.c_drive("AeroGuestTools"), ignore_errors=True)
+        self.case.make_media(("aero_virtio_blk", "aero_virtio_net"), ("x86", "amd64"))
+
+    def setup_run(self, args=(), **kwargs):
+        """setup.cmd, checking that it recorded and installed nothing."""
+        env = self.tool_env(self.case, oems=())
+        env.update(kwargs.pop("env", {}))
+        run = self.case.run("setup.cmd", args, env=env, **kwargs)
+        self.assertNoInstallState(self.case)
+        self.assertEqual([], run.argv_of("pnputil"))
+        self.assertFalse([c for c in run.sequence() if c[:2] == ("certutil", "-addstore")])
+        self.assertNotIn(("bcdedit", "/set", "testsigning", "on"), run.sequence())
+        return run
+
+    def test_zz_nothing_was_changed(self):
+        self.assertNotPreseeded(self.case)
+
+    @staticmethod
+    def _write(path, text):
+        with open(path, "w", newline="") as f:
+            f.write(harness.crlf(text))
+
+    @staticmethod
+    def _edit(path, old, new):
+        with open(path, newline="") as f:
+            text = f.read()
+        if old not in text:
+            raise AssertionError("%s does not contain %s" % (path, old))
+        with open(path, "w", newline="") as f:
+            f.write(text.replace(old, new, 1))
+

@@ -11,7 +11,6 @@ namespace aero::catalog {
 namespace {
 
 using testing::BuildPeImage;
-using testing::PeOptions;
 using testing::PutU32;
 using testing::TestSecurityDirectory;
 

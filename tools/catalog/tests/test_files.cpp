@@ -29,7 +29,7 @@ std::filesystem::path TempDir::Write(const std::string& relative, std::string_vi
 
 std::filesystem::path TempDir::Write(const std::string& relative,
                                      std::span<const std::uint8_t> content) const {
-  const std::filesystem::path full = path_ / relative;
+  std::filesystem::path full = path_ / relative;
   std::filesystem::create_directories(full.parent_path());
   std::ofstream stream(full, std::ios::binary | std::ios::trunc);
   stream.write(reinterpret_cast<const char*>(content.data()),
@@ -63,7 +63,8 @@ void PutU16(std::vector<std::uint8_t>* bytes, std::size_t offset, std::uint16_t 
 }  // namespace
 
 std::size_t TestSecurityDirectory(bool pe32_plus) {
-  return kTestOptionalHeader + (pe32_plus ? 112 : 96) + 4 * 8;
+  constexpr std::size_t kSecurityEntry = 32;  // IMAGE_DIRECTORY_ENTRY_SECURITY (4) * 8 bytes
+  return kTestOptionalHeader + (pe32_plus ? 112 : 96) + kSecurityEntry;
 }
 
 PeOptions PeWith(bool pe32_plus, std::size_t size, std::uint32_t checksum,
@@ -123,7 +124,8 @@ bool ParseOne(std::span<const std::uint8_t> bytes, std::size_t* used, DerNode* n
   if (bytes.size() - header < length) {
     return false;
   }
-  node->content.assign(bytes.begin() + header, bytes.begin() + header + length);
+  const std::span<const std::uint8_t> content = bytes.subspan(header, length);
+  node->content.assign(content.begin(), content.end());
   *used = header + length;
   if ((node->tag & 0x20) != 0) {
     std::span<const std::uint8_t> rest(node->content);

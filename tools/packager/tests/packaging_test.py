@@ -109,7 +109,7 @@ class Context:
                     "--catalog-tool", self.tool("catalog"), "--identity", self.identity,
                     "--certs", self.certs], expect_ok=expect_ok)
 
-    def build_media(self, out_dir, packages=None, extra_files=(), expect_ok=True):
+    def build_media(self, out_dir, packages=None, extra_files=(), expect_ok=True, env=None):
         os.makedirs(out_dir, exist_ok=True)
         args = [self.tool("packager"), "--iso", os.path.join(out_dir, "media.iso"),
                 "--zip", os.path.join(out_dir, "media.zip"), "--version", "0.1.0",
@@ -125,7 +125,7 @@ class Context:
             args += ["--driver-packages", packages]
         for media_path, source in extra_files:
             args += ["--file", f"{media_path}={source}"]
-        return run(args, expect_ok=expect_ok)
+        return run(args, expect_ok=expect_ok, env=env)
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -149,9 +149,11 @@ def fixture_packages(ctx):
 
 
 def fixture_media(ctx):
-    for name in ("media-a", "media-b"):
+    # Two builds of the same inputs, in other folders and other time zones.
+    for name, zone in (("media-a", "UTC"), ("media-b", "Pacific/Auckland")):
         shutil.rmtree(os.path.join(ctx.work, name), ignore_errors=True)
-        ctx.build_media(os.path.join(ctx.work, name), ctx.packages("sha1"))
+        ctx.build_media(os.path.join(ctx.work, name), ctx.packages("sha1"),
+                        env=dict(os.environ, TZ=zone))
 
 
 # --- signatures and catalogs ----------------------------------------------------------------
@@ -454,6 +456,92 @@ def product_media(ctx):
     check_media(ctx, iso, zip_path, scripts)
 
 
+# --- identities -----------------------------------------------------------------------------
+
+def sign_with(ctx, tmp, identity, certs, env):
+    """Stages and signs the amd64 test package with the given identity; returns its folder."""
+    folder = os.path.join(tmp, "packages", TEST_NAME, "amd64")
+    os.makedirs(folder)
+    inf = os.path.join(folder, f"{TEST_NAME}.inf")
+    run([ctx.tool("inf_stamp"), "--in", ctx.c["test_inf"], "--out", inf, "--time", EPOCH,
+         "--version", "0.1.0"])
+    shutil.copyfile(ctx.test_sys("amd64"), os.path.join(folder, f"{TEST_NAME}.sys"))
+    run(["bash", os.path.join(ctx.c["signing_dir"], "export-certificates.sh"), identity, certs],
+        env=env)
+    run(["bash", os.path.join(ctx.c["signing_dir"], "sign-driver-package.sh"), "--inf", inf,
+         "--arch", "amd64", "--time", EPOCH, "--catalog-tool", ctx.tool("catalog"),
+         "--identity", identity, "--certs", certs], env=env)
+    return folder
+
+
+def user_pfx(ctx):
+    """AERO_SIGNING_PFX replaces the generated identity; its password never needs a file."""
+    with tempfile.TemporaryDirectory(dir=ctx.work) as tmp:
+        pfx = os.path.join(tmp, "user.pfx")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AERO_SIGNING_PFX")}
+        env["USER_PFX_PASSWORD"] = "user pass"
+        run([ctx.tool("openssl"), "pkcs12", "-export", "-inkey",
+             os.path.join(ctx.identity, "publisher.key"),
+             "-in", os.path.join(ctx.identity, "publisher.pem"),
+             "-certfile", os.path.join(ctx.identity, "root.pem"),
+             "-passout", "env:USER_PFX_PASSWORD", "-out", pfx], env=env)
+        pass_file = os.path.join(tmp, "pass.txt")
+        open(pass_file, "w").write("user pass\n")
+        for variant in ("password", "password_file"):
+            user_env = dict(env, AERO_SIGNING_PFX=pfx)
+            if variant == "password":
+                user_env["AERO_SIGNING_PFX_PASSWORD"] = "user pass"
+            else:
+                user_env["AERO_SIGNING_PFX_PASSWORD_FILE"] = pass_file
+            certs = os.path.join(tmp, variant, "certs")
+            folder = sign_with(ctx, os.path.join(tmp, variant), os.path.join(tmp, "none"), certs,
+                               user_env)
+            facts = open(os.path.join(certs, "signing.txt")).read()
+            check("identity=user-pfx" in facts, f"signing.txt says:\n{facts}")
+            check(open(os.path.join(certs, "aero-test-root.cer"), "rb").read() ==
+                  open(os.path.join(ctx.certs, "aero-test-root.cer"), "rb").read(),
+                  "the root taken from the PFX is not the PFX's root")
+            result = verify_in_catalog(ctx, os.path.join(folder, f"{TEST_NAME}.sys"),
+                                       os.path.join(folder, f"{TEST_NAME}.cat"),
+                                       os.path.join(certs, "root.pem"), ctx.publisher_sha1(certs))
+            check(result.returncode == 0, f"user PFX ({variant}):\n{result.stdout}")
+        wrong = dict(env, AERO_SIGNING_PFX=pfx, AERO_SIGNING_PFX_PASSWORD="wrong")
+        result = run(["bash", os.path.join(ctx.c["signing_dir"], "export-certificates.sh"),
+                      os.path.join(tmp, "none"), os.path.join(tmp, "wrong")], expect_ok=False,
+                     env=wrong)
+        check(result.returncode != 0 and "wrong password" in result.stdout,
+              f"a wrong PFX password was not reported:\n{result.stdout}")
+        result = run(["bash", os.path.join(ctx.c["signing_dir"], "export-certificates.sh"),
+                      os.path.join(tmp, "none"), os.path.join(tmp, "nopass")], expect_ok=False,
+                     env=dict(env, AERO_SIGNING_PFX=pfx))
+        check(result.returncode != 0 and "AERO_SIGNING_PFX_PASSWORD" in result.stdout,
+              f"a missing PFX password was not reported:\n{result.stdout}")
+
+
+def identity_sha256(ctx):
+    """The optional SHA-256 test identity signs packages that verify like the SHA-1 one."""
+    with tempfile.TemporaryDirectory(dir=ctx.work) as tmp:
+        identity = os.path.join(tmp, "identity")
+        run(["bash", os.path.join(ctx.c["signing_dir"], "make-test-identity.sh"), identity,
+             "sha256"])
+        for name in ("root.pem", "publisher.pem"):
+            text = run([ctx.tool("openssl"), "x509", "-noout", "-text", "-in",
+                        os.path.join(identity, name)]).stdout
+            check("Signature Algorithm: sha256WithRSAEncryption" in text,
+                  f"{name} is not SHA-256 signed")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AERO_SIGNING_PFX")}
+        certs = os.path.join(tmp, "certs")
+        folder = sign_with(ctx, tmp, identity, certs, env)
+        result = verify_in_catalog(ctx, os.path.join(folder, f"{TEST_NAME}.sys"),
+                                   os.path.join(folder, f"{TEST_NAME}.cat"),
+                                   os.path.join(certs, "root.pem"), ctx.publisher_sha1(certs))
+        check(result.returncode == 0, f"SHA-256 identity:\n{result.stdout}")
+        result = verify_in_catalog(ctx, os.path.join(folder, f"{TEST_NAME}.sys"),
+                                   os.path.join(folder, f"{TEST_NAME}.cat"),
+                                   os.path.join(ctx.certs, "root.pem"), ctx.publisher_sha1(certs))
+        check(result.returncode != 0, "a package verified against another identity's root")
+
+
 # --- refusals -------------------------------------------------------------------------------
 
 def expect_refusal(result, words, what):
@@ -561,6 +649,8 @@ CASES = {
     "media_listing": media_listing,
     "determinism": determinism,
     "product_media": product_media,
+    "user_pfx": user_pfx,
+    "identity_sha256": identity_sha256,
     "refuses_private_key": refuses_private_key,
     "refuses_symlink": refuses_symlink,
     "refuses_unexpected_file": refuses_unexpected_file,

@@ -54,4 +54,6 @@ aero_packaging_test(determinism REQUIRES "packaging_identity;packaging_packages;
 foreach(refusal private_key symlink unexpected_file missing_file)
   aero_packaging_test(refuses_${refusal} REQUIRES "packaging_identity;packaging_packages")
 endforeach()
+aero_packaging_test(user_pfx REQUIRES packaging_identity)
+aero_packaging_test(identity_sha256 REQUIRES packaging_identity)
 aero_packaging_test(product_media)
