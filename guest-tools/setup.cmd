@@ -13,13 +13,16 @@ set "MEDIA=%~dp0"
 if not "%MEDIA:!=%"=="%MEDIA%" goto :bang_in_path
 rem Scratch file for tool output (also used by /check, so not in the log folder).
 set "WORK_FILE=%TEMP%\aero-guest-tools-%RANDOM%.tmp"
+if not defined TEMP set "WORK_FILE=%SystemRoot%\Temp\aero-guest-tools-%RANDOM%.tmp"
 if not "%WORK_FILE:!=%"=="%WORK_FILE%" set "WORK_FILE=%SystemRoot%\Temp\aero-guest-tools-%RANDOM%.tmp"
 set "CHECK_FILE=%WORK_FILE%.chk"
 setlocal EnableDelayedExpansion
 
 rem ---- Settings -------------------------------------------------------------------------------
-rem Public test certificate on the media (certs\ folder).
-set "CERT_FILE=aero-test-root.cer"
+rem Public certificates on the media (certs\ folder, DER): the root of the signing chain goes
+rem into the Root store, the signing certificate into TrustedPublisher.
+set "ROOT_CERT_FILE=aero-test-root.cer"
+set "PUBLISHER_CERT_FILE=aero-test-publisher.cer"
 rem devices.cmd key of the boot storage device, and what its boot pre-seeding writes.
 set "STORAGE_DEVICE=VIRTIO_BLK"
 set "SCSI_ADAPTER_CLASS={4D36E97B-E325-11CE-BFC1-08002BE10318}"
@@ -233,11 +236,22 @@ call :check_chars "%NAME_CHARS%&"
 if errorlevel 1 set "HWID_BAD=1"
 exit /b 0
 
+:check_chars
+rem Exit code 1 unless CHECK_VALUE is non-empty and has only characters from the set %1. The
+rem value goes through a file, so none of its characters is ever parsed as cmd syntax.
+if not defined CHECK_VALUE exit /b 1
+set "CHECK_SET=%~1"
+set "CHECK_FIRST=%CHECK_SET:~0,1%"
+>"!CHECK_FILE!" echo.!CHECK_FIRST!!CHECK_VALUE!
+for /f "usebackq delims=%~1" %%x in ("%CHECK_FILE%") do exit /b 1
+exit /b 0
+
 :check_media
-set "CERT_PATH=!MEDIA!certs\!CERT_FILE!"
-if not exist "!CERT_PATH!" (
-  call :fail 12 "certs\!CERT_FILE! is missing: the media is incomplete."
-  exit /b 12
+for %%c in ("%ROOT_CERT_FILE%" "%PUBLISHER_CERT_FILE%") do (
+  if not exist "!MEDIA!certs\%%~c" (
+    call :fail 12 "certs\%%~c is missing: the media is incomplete."
+    exit /b 12
+  )
 )
 set "MEDIA_BAD="
 set "MEDIA_DRIVERS="
@@ -274,22 +288,35 @@ set "MEDIA_DRIVERS=!MEDIA_DRIVERS! %~1"
 exit /b 0
 
 :read_certificate
-rem The SHA-1 thumbprint identifies the certificate for uninstall.cmd and verify.cmd. The hash
-rem of the file is used, not the labelled "certutil -dump" output, which is translated.
+rem The SHA-1 thumbprints identify the certificates for uninstall.cmd and verify.cmd.
+call :certificate_sha1 "%ROOT_CERT_FILE%"
+if errorlevel 1 exit /b 20
+set "ROOT_SHA1=!CERT_SHA1!"
+call :certificate_sha1 "%PUBLISHER_CERT_FILE%"
+if errorlevel 1 exit /b 20
+set "PUBLISHER_SHA1=!CERT_SHA1!"
+exit /b 0
+
+:certificate_sha1
+rem CERT_SHA1 = thumbprint of certs\%1, the SHA-1 of the DER file. The hex line of certutil's
+rem hash output does not depend on the display language (the "certutil -dump" labels do).
 set "CERT_SHA1="
-certutil -hashfile "!CERT_PATH!" >"!WORK_FILE!" 2>&1
+certutil -hashfile "!MEDIA!certs\%~1" >"!WORK_FILE!" 2>&1
 if errorlevel 1 goto :bad_certificate
 for /f "usebackq delims=" %%l in ("%WORK_FILE%") do (
   set "HASH_LINE=%%l"
   call :hash_line
 )
 if not defined CERT_SHA1 goto :bad_certificate
-call :say "Certificate: certs\!CERT_FILE!, SHA-1 !CERT_SHA1!."
+call :say "Certificate: certs\%~1, SHA-1 !CERT_SHA1!."
 exit /b 0
 
+:bad_certificate
+call :fail 20 "certutil could not read the SHA-1 thumbprint of certs\%~1."
+exit /b 20
+
 :hash_line
-rem The line of 20 hex bytes (Windows 7 separates them with spaces) is the SHA-1 of the DER
-rem certificate, which is its thumbprint.
+rem The line of 20 hex bytes (Windows 7 separates them with spaces) is the SHA-1.
 set "HASH_LINE=%HASH_LINE: =%"
 set "CHECK_VALUE=!HASH_LINE!"
 call :check_chars "0123456789abcdefABCDEF"
@@ -298,10 +325,6 @@ if "%HASH_LINE:~39%"=="" exit /b 0
 if not "%HASH_LINE:~40%"=="" exit /b 0
 set "CERT_SHA1=!HASH_LINE!"
 exit /b 0
-
-:bad_certificate
-call :fail 20 "certutil could not read the SHA-1 thumbprint of certs\!CERT_FILE!."
-exit /b 20
 
 :decide_testsigning
 rem 64-bit Windows 7 loads test-signed kernel drivers only with test signing on.
@@ -348,7 +371,8 @@ exit /b 0
 
 :show_plan
 call :say "Check passed; setup.cmd would:"
-call :say "  add certs\!CERT_FILE! to the Root and TrustedPublisher stores"
+call :say "  add certs\!ROOT_CERT_FILE! to the Root store"
+call :say "  add certs\!PUBLISHER_CERT_FILE! to the TrustedPublisher store"
 if "!TESTSIGNING_ACTION!"=="enable" call :say "  turn on test signing (bcdedit)"
 if "!TESTSIGNING_ACTION!"=="ask" call :say "  ask to turn on test signing (bcdedit)"
 for %%d in (%MEDIA_DRIVERS%) do call :say "  install drivers\%%d\!ARCH!\%%d.inf with pnputil"
@@ -358,20 +382,21 @@ call :say "No changes were made (/check)."
 goto :finish
 
 :install_certificate
-call :add_certificate Root
+call :add_certificate Root "%ROOT_CERT_FILE%" "!ROOT_SHA1!"
 if errorlevel 1 exit /b 20
-call :add_certificate TrustedPublisher
+call :add_certificate TrustedPublisher "%PUBLISHER_CERT_FILE%" "!PUBLISHER_SHA1!"
 if errorlevel 1 exit /b 20
 exit /b 0
 
 :add_certificate
-call :say "Adding the test certificate to the %~1 store."
-certutil -addstore %~1 "!CERT_PATH!" >>"!LOG_FILE!" 2>&1
+rem %1 store, %2 file in certs\, %3 its SHA-1.
+call :say "Adding certs\%~2 to the %~1 store."
+certutil -addstore %~1 "!MEDIA!certs\%~2" >>"!LOG_FILE!" 2>&1
 if errorlevel 1 (
-  call :fail 20 "certutil could not add the certificate to the %~1 store."
+  call :fail 20 "certutil could not add certs\%~2 to the %~1 store."
   exit /b 20
 )
-call :record cert "%~1:!CERT_SHA1!"
+call :record cert "%~1:%~3"
 exit /b 0
 
 :enable_testsigning
@@ -575,16 +600,6 @@ exit /b 0
 rem Appends "key=value" to the state file that uninstall.cmd reads.
 set "RECORD_LINE=%~1=%~2"
 >>"!STATE_FILE!" echo.!RECORD_LINE!
-exit /b 0
-
-:check_chars
-rem Exit code 1 unless CHECK_VALUE is non-empty and has only characters from the set %1. The
-rem value goes through a file, so none of its characters is ever parsed as cmd syntax.
-if not defined CHECK_VALUE exit /b 1
-set "CHECK_SET=%~1"
-set "CHECK_FIRST=%CHECK_SET:~0,1%"
->"!CHECK_FILE!" echo.!CHECK_FIRST!!CHECK_VALUE!
-for /f "usebackq delims=%~1" %%x in ("%CHECK_FILE%") do exit /b 1
 exit /b 0
 
 :usage

@@ -105,27 +105,37 @@ rem CriticalDeviceDatabase entries and packages are only removed when they are A
 rem beginning with "aero"), so a damaged state file cannot remove another driver.
 
 :each_state_line
+rem Calls the step for PHASE on each line with that key ("running": the running check on the
+rem preseed_service lines; "unknown": every line whose key is not one of the six).
 set "PHASE=%~1"
+set "LINE_PHASE=%~1"
+if "!PHASE!"=="running" set "LINE_PHASE=preseed_service"
+if "!PHASE!"=="unknown" goto :each_unknown_line
 for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do (
-  set "LINE_KEY=%%a"
-  set "LINE_VALUE=%%b"
-  call :state_line
+  if /i "%%a"=="!LINE_PHASE!" (
+    set "LINE_KEY=%%a"
+    set "LINE_VALUE=%%b"
+    call :state_line
+  )
+)
+exit /b 0
+
+:each_unknown_line
+for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do (
+  set "KNOWN_KEY="
+  for %%k in (driver cddb preseed_service preseed_file cert testsigning) do (
+    if /i "%%a"=="%%k" (set "KNOWN_KEY=1")
+  )
+  if not defined KNOWN_KEY (
+    set "LINE_KEY=%%a"
+    set "LINE_VALUE=%%b"
+    call :keep_unknown
+  )
 )
 exit /b 0
 
 :state_line
-set "KNOWN_KEY="
-for %%k in (driver cddb preseed_service preseed_file cert testsigning) do (
-  if /i "!LINE_KEY!"=="%%k" set "KNOWN_KEY=1"
-)
-if "!PHASE!"=="unknown" (
-  if not defined KNOWN_KEY goto :keep_unknown
-  exit /b 0
-)
-if /i not "!LINE_KEY!"=="!PHASE!" (
-  if /i "!PHASE!"=="running" if /i "!LINE_KEY!"=="preseed_service" goto :check_running
-  exit /b 0
-)
+if "!PHASE!"=="running" goto :check_running
 if "!PHASE!"=="driver" goto :remove_driver
 if "!PHASE!"=="cddb" goto :remove_cddb
 if "!PHASE!"=="preseed_service" goto :remove_service

@@ -15,7 +15,8 @@ set "MEDIA=%~dp0"
 if not "%MEDIA:!=%"=="%MEDIA%" set "MEDIA="
 setlocal EnableDelayedExpansion
 
-set "CERT_FILE=aero-test-root.cer"
+set "ROOT_CERT_FILE=aero-test-root.cer"
+set "PUBLISHER_CERT_FILE=aero-test-publisher.cer"
 set "TOOLS_DIR=%SystemDrive%\AeroGuestTools"
 set "STATE_FILE=!TOOLS_DIR!\state.txt"
 set "REPORT_FILE=!TOOLS_DIR!\verify.txt"
@@ -71,6 +72,30 @@ if not defined OPT_quiet echo.Report: !REPORT_FILE!
 if "!PROBLEMS!"=="0" exit /b 0
 exit /b 1
 
+rem ---- Reading the state file -----------------------------------------------------------------
+rem A value is never passed as a call argument nor %-expanded before :check_chars accepted it.
+rem (Near the top: Wine's cmd finds a label by reading on from the caller, line by line.)
+
+:each_state_line
+if not exist "!STATE_FILE!" exit /b 0
+set "PHASE=%~1"
+for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do (
+  if /i "%%a"=="!PHASE!" (
+    set "LINE_KEY=%%a"
+    set "LINE_VALUE=%%b"
+    call :state_line
+  )
+)
+exit /b 0
+
+:state_line
+if "!PHASE!"=="cert" goto :collect_cert
+if "!PHASE!"=="driver" goto :match_driver
+if "!PHASE!"=="preseed_service" goto :check_preseed_service
+if "!PHASE!"=="preseed_file" goto :check_preseed_file
+if "!PHASE!"=="cddb" goto :check_preseed_cddb
+exit /b 0
+
 rem ---- Sections -------------------------------------------------------------------------------
 
 :section_system
@@ -125,31 +150,32 @@ for %%p in (%CERT_PAIRS%) do call :check_cert %%p
 exit /b 0
 
 :media_cert_pairs
-rem The thumbprint of the DER certificate on the media is the SHA-1 of the file.
+rem Without state.txt: the certificates on the media (thumbprint = SHA-1 of the DER file).
 if not defined MEDIA exit /b 0
-set "MEDIA_CERT=!MEDIA!certs\!CERT_FILE!"
-if not exist "!MEDIA_CERT!" exit /b 0
+call :line "  (no state.txt: checking the certificates on the media)"
+call :media_cert_pair Root "%ROOT_CERT_FILE%"
+call :media_cert_pair TrustedPublisher "%PUBLISHER_CERT_FILE%"
+exit /b 0
+
+:media_cert_pair
 set "CERT_SHA1="
-certutil -hashfile "!MEDIA_CERT!" >"!WORK_FILE!" 2>&1
+if not exist "!MEDIA!certs\%~2" exit /b 0
+certutil -hashfile "!MEDIA!certs\%~2" >"!WORK_FILE!" 2>&1
 if errorlevel 1 exit /b 0
 for /f "usebackq delims=" %%l in ("%WORK_FILE%") do (
   set "HASH_LINE=%%l"
   call :hash_line
 )
 if not defined CERT_SHA1 exit /b 0
-call :line "  (no state.txt: checking certs\!CERT_FILE! from the media)"
-set "LINE_VALUE=Root:!CERT_SHA1!"
-call :collect_cert
-set "LINE_VALUE=TrustedPublisher:!CERT_SHA1!"
+set "LINE_VALUE=%~1:!CERT_SHA1!"
 call :collect_cert
 exit /b 0
 
 :hash_line
-rem The line of 20 hex bytes (Windows 7 separates them with spaces) is the SHA-1 of the DER
-rem certificate, which is its thumbprint.
+rem The line of 20 hex bytes (Windows 7 separates them with spaces) is the SHA-1.
 set "HASH_LINE=%HASH_LINE: =%"
 set "CHECK_VALUE=!HASH_LINE!"
-call :check_chars "0123456789abcdefABCDEF"
+call :check_chars "%HEX_CHARS%"
 if errorlevel 1 exit /b 0
 if "%HASH_LINE:~39%"=="" exit /b 0
 if not "%HASH_LINE:~40%"=="" exit /b 0
@@ -381,28 +407,6 @@ if not defined PC_SERVICE (
   exit /b 0
 )
 call :line "  CriticalDeviceDatabase\!LINE_VALUE!: !PC_SERVICE!"
-exit /b 0
-
-rem ---- Reading the state file -----------------------------------------------------------------
-rem A value is never passed as a call argument nor %-expanded before :check_chars accepted it.
-
-:each_state_line
-if not exist "!STATE_FILE!" exit /b 0
-set "PHASE=%~1"
-for /f "usebackq eol=# tokens=1,* delims==" %%a in ("%STATE_FILE%") do (
-  set "LINE_KEY=%%a"
-  set "LINE_VALUE=%%b"
-  call :state_line
-)
-exit /b 0
-
-:state_line
-if /i not "!LINE_KEY!"=="!PHASE!" exit /b 0
-if "!PHASE!"=="cert" goto :collect_cert
-if "!PHASE!"=="driver" goto :match_driver
-if "!PHASE!"=="preseed_service" goto :check_preseed_service
-if "!PHASE!"=="preseed_file" goto :check_preseed_file
-if "!PHASE!"=="cddb" goto :check_preseed_cddb
 exit /b 0
 
 rem ---- Helpers --------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ Each finding is "FILE:LINE: RULE: message". Rules:
   for-if-block     for ... do if ... ( spanning lines (Wine 8 misparses it; wrap the body in ( ))
   for-quoted-glob  a quoted wildcard in a plain for set (matches nothing under Wine 8)
   if-chain-i       if COND if /i ... where the first if has no /i (a syntax error in Wine 8)
+  if-block-after-inline-if
+                   an if ( block after a one-line if (if COND command) in the same block
+                   statement: Wine 8 then runs the block unconditionally
   exit-without-b   exit without /b closes the caller's window
   exit-b-code      exit /b without a code (Wine 8 returns 0, Windows keeps ERRORLEVEL)
 """
@@ -85,6 +88,7 @@ class Parser:
         self.labels = {}          # lower-case name -> first line
         self.depth_stack = []     # lines where open blocks started
         self._if_body = None      # just after an if condition: did that if have /i?
+        self._inline_if_line = None  # first one-line if inside a block of this statement
         self.statement = 0
         self.rem_lines = set()
 
@@ -98,6 +102,7 @@ class Parser:
             if not self.depth_stack:
                 self.statement += 1
                 self._statement_has_command = False
+                self._inline_if_line = None
             stripped = text.lstrip(" \t@")
             if stripped.startswith(":"):
                 self._label_line(line_no, stripped)
@@ -134,6 +139,11 @@ class Parser:
                 c = text[i]
                 after_if, self._if_body = self._if_body, None
                 if c == "(":
+                    if after_if is not None and self._inline_if_line is not None:
+                        self.add(line_no, "if-block-after-inline-if",
+                                 "Wine 8 runs this if ( block unconditionally because of the "
+                                 "one-line if on line %d in the same block; put that if's "
+                                 "command in ( )" % self._inline_if_line)
                     self.depth_stack.append(line_no)
                     i += 1
                     continue
@@ -162,6 +172,8 @@ class Parser:
                 if lower == "if":
                     i = self._if(line_no, text, j, after_if)
                     continue
+                if after_if is not None and self.depth_stack and self._inline_if_line is None:
+                    self._inline_if_line = line_no
                 if lower == "for":
                     i = self._for(line_no, text, j)
                     continue

@@ -159,6 +159,16 @@ class BadSnippets(unittest.TestCase):
     def test_if_without_i_chained_to_if_with_i(self):
         self.assertRule("if-chain-i", 'if "%~1"=="a" if /i "%~2"=="b" echo ab\n')
 
+    def test_if_block_after_one_line_if_in_a_block(self):
+        self.assertRule("if-block-after-inline-if",
+                        'for %%a in (x y) do (\n  set "K="\n  if "%%a"=="x" set "K=1"\n'
+                        '  if not defined K (\n    echo %%a\n  )\n)\n')
+
+    def test_if_block_after_one_line_if_in_an_inner_block(self):
+        self.assertRule("if-block-after-inline-if",
+                        'if 1==1 (\n  if 2==2 (\n    if 3==3 set "K=1"\n  )\n'
+                        '  if defined K (\n    echo k\n  )\n)\n')
+
     def test_exit_without_b(self):
         self.assertRule("exit-without-b", "exit 3\n")
 
@@ -229,6 +239,12 @@ class GoodSnippets(unittest.TestCase):
         self.assertClean('if /i "%~1"=="a" if "%~2"=="b" echo ab\n'
                          'if /i "%~1"=="a" if /i "%~2"=="b" echo ab\n'
                          'if "%~1"=="a" (\n  if /i "%~2"=="b" echo ab\n)\n')
+
+    def test_if_blocks_that_wine_parses(self):
+        self.assertClean('for %%a in (x y) do (\n  if "%%a"=="x" (set "K=1")\n'
+                         '  if not defined K (\n    echo %%a\n  )\n'
+                         '  if "%%a"=="y" echo y\n)\n'
+                         'if "%~1"=="x" set "K=1"\nif defined K (\n  echo k\n)\n')
 
     def test_dir_b_instead_of_quoted_wildcard(self):
         self.assertClean("for /f \"delims=\" %%f in ('dir /b \"%SystemRoot%\\inf\\oem*.inf\"') "

@@ -32,6 +32,9 @@ STAND_INS = ("pnputil", "certutil", "bcdedit", "shutdown", "fsutil", "icacls", "
 _READ_ONLY_SUFFIXES = (".dll", ".exe", ".drv", ".sys", ".nls", ".ocx", ".cpl", ".acm", ".tlb",
                        ".ax", ".com", ".ttf", ".manifest", ".msstyles", ".ds")
 
+# Certificates on the media: the root goes into Root, the signer into TrustedPublisher.
+CERT_FILES = {"Root": "aero-test-root.cer", "TrustedPublisher": "aero-test-publisher.cer"}
+
 # The media folder name has a space, parentheses and "&" on purpose: each breaks unquoted use.
 MEDIA_DIR_NAME = "Aero media (x86) & co"
 
@@ -255,8 +258,9 @@ class Case:
         else:
             with open(os.path.join(self.media, "config", "devices.cmd"), "w", newline="") as f:
                 f.write(devices_cmd_from_contract(self.contract))
-        with open(os.path.join(self.media, "certs", "aero-test-root.cer"), "wb") as f:
-            f.write(b"0\x82 test certificate placeholder")
+        for cert in CERT_FILES.values():
+            with open(os.path.join(self.media, "certs", cert), "wb") as f:
+                f.write(b"0\x82 placeholder for " + cert.encode())
         for driver in drivers:
             for arch in archs:
                 folder = os.path.join(self.media, "drivers", driver, arch)

@@ -8,7 +8,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import fixture  # noqa: E402
-from wine_testcase import CERT_SHA1, SharedPrefixTestCase  # noqa: E402
+from wine_testcase import (PUBLISHER_SHA1, ROOT_SHA1, SharedPrefixTestCase,  # noqa: E402
+                           hashfile_output)
 
 
 class Refusals(SharedPrefixTestCase):
@@ -39,7 +40,8 @@ class Refusals(SharedPrefixTestCase):
         run = self.setup_run(["/check"])
         self.assertExitCode(0, run)
         self.assertEqual(self.start_calls(self.case, check=True), run.sequence())
-        for expected in ("add certs\\aero-test-root.cer to the Root and TrustedPublisher stores",
+        for expected in ("add certs\\aero-test-root.cer to the Root store",
+                         "add certs\\aero-test-publisher.cer to the TrustedPublisher store",
                          "ask to turn on test signing",
                          "install drivers\\aero_virtio_blk\\amd64\\aero_virtio_blk.inf",
                          "install drivers\\aero_virtio_net\\amd64\\aero_virtio_net.inf",
@@ -75,9 +77,10 @@ class Refusals(SharedPrefixTestCase):
         self.assertEqual([("fsutil", "dirty", "query", "C:")], run.sequence())
 
     def test_verify_before_setup(self):
-        env = {"STUB_OUT_CERTUTIL": self.case.write_text("hash.txt",
-                                                         fixture("certutil-hashfile.txt")),
-               "STUB_RC_CERTUTIL": "0,1",
+        # certutil: the two -hashfile calls work, then -store finds neither certificate.
+        env = {"STUB_OUT_CERTUTIL_1": hashfile_output(self.case, "Root"),
+               "STUB_OUT_CERTUTIL_2": hashfile_output(self.case, "TrustedPublisher"),
+               "STUB_RC_CERTUTIL": "0,0,1",
                "STUB_OUT_BCDEDIT": self.case.write_text("bcd.txt",
                                                         fixture("bcdedit-enum-off.txt"))}
         run = self.case.run("verify.cmd", [], env=env)
@@ -86,10 +89,10 @@ class Refusals(SharedPrefixTestCase):
                 "Test signing: off",
                 "PROBLEM: 64-bit Windows 7 loads the test-signed drivers only with test "
                 "signing on.",
-                "(no state.txt: checking certs\\aero-test-root.cer from the media)",
-                "PROBLEM: the certificate %s is missing from the Root store." % CERT_SHA1,
+                "(no state.txt: checking the certificates on the media)",
+                "PROBLEM: the certificate %s is missing from the Root store." % ROOT_SHA1,
                 "PROBLEM: the certificate %s is missing from the TrustedPublisher store."
-                % CERT_SHA1,
+                % PUBLISHER_SHA1,
                 "driver package: not installed by setup.cmd",
                 "service aero_virtio_blk: not installed",
                 "not done (setup.cmd /skipstorage, or setup.cmd has not run)",

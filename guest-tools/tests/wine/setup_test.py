@@ -2,12 +2,14 @@
 """setup.cmd under Wine: the install flows, one fresh prefix clone per test."""
 
 import os
+import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from wine_testcase import (BLK, CERT_SHA1, MEDIA_DRIVERS, WineTestCase,  # noqa: E402
+from wine_testcase import (BLK, MEDIA_DRIVERS, PUBLISHER_SHA1, ROOT_SHA1,  # noqa: E402
+                           WineTestCase,
                            storage_device)
 
 
@@ -21,7 +23,7 @@ class SetupInstalls(WineTestCase):
                          [("bcdedit", "/set", "testsigning", "on")] +
                          self.pnputil_calls(case), run.sequence())
         self.assertIn("Restart Windows to finish", run.output)
-        self.assertEqual(["cert=Root:" + CERT_SHA1, "cert=TrustedPublisher:" + CERT_SHA1,
+        self.assertEqual(["cert=Root:" + ROOT_SHA1, "cert=TrustedPublisher:" + PUBLISHER_SHA1,
                           "testsigning=on", "driver=aero_virtio_blk:oem11.inf",
                           "driver=aero_virtio_net:oem12.inf",
                           "driver=aero_virtio_input:oem13.inf"] + self.preseed_state_lines(),
@@ -121,6 +123,36 @@ class SetupInstalls(WineTestCase):
         lines = self.state_lines(case)
         self.assertIn("driver=aero_virtio_blk:oem7.inf", lines)
         self.assertFalse([line for line in lines if line.startswith("driver=aero_virtio_net")])
+
+    def test_tool_failures_stop_with_their_exit_codes(self):
+        # certutil -> 20, bcdedit -> 30, pnputil -> 40: each stops before the next step, and the
+        # state file holds exactly what was done before it. None reaches the pre-seeding.
+        case = self.new_case("tool-failures", drivers=(BLK, "aero_virtio_net"))
+        cert, bcd, pnp = ("certutil", "-addstore"), ("bcdedit", "/set"), ("pnputil",)
+        cases = [
+            ({"STUB_RC_CERTUTIL": "0,0,0,5"}, 20,
+             "certutil could not add certs\\aero-test-publisher.cer to the TrustedPublisher store",
+             ["cert=Root:" + ROOT_SHA1]),
+            ({"STUB_RC_BCDEDIT": "0,1"}, 30, "bcdedit could not turn on test signing",
+             ["cert=Root:" + ROOT_SHA1, "cert=TrustedPublisher:" + PUBLISHER_SHA1]),
+            ({"STUB_RC_PNPUTIL": "0,5"}, 40,
+             "pnputil failed for aero_virtio_net.inf with exit code 5",
+             ["cert=Root:" + ROOT_SHA1, "cert=TrustedPublisher:" + PUBLISHER_SHA1,
+              "testsigning=on", "driver=aero_virtio_blk:oem11.inf",
+              "driver=aero_virtio_net:oem12.inf"]),
+        ]
+        for extra, code, message, recorded in cases:
+            with self.subTest(code=code):
+                shutil.rmtree(case.c_drive("AeroGuestTools"), ignore_errors=True)
+                run = case.run("setup.cmd", ["/force", "/noreboot"],
+                               env=self.tool_env(case, **extra))
+                self.assertExitCode(code, run)
+                self.assertIn(message, run.output)
+                self.assertEqual(recorded, self.state_lines(case))
+                steps = [c for c in run.sequence() if c[:2] in (cert, bcd) or c[:1] == pnp]
+                expected = {20: 2, 30: 3, 40: 5}[code]
+                self.assertEqual(expected, len(steps), steps)
+        self.assertNotPreseeded(case)
 
     def test_preseeding_failure_gives_50(self):
         case = self.new_case("preseed-fail", drivers=(BLK,))

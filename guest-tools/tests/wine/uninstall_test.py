@@ -8,8 +8,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import fixture  # noqa: E402
-from wine_testcase import (BLK, CERT_SHA1, CONTROL, MEDIA_DRIVERS, SERVICES,  # noqa: E402
-                           WineTestCase, expected_cddb_keys, full_key, storage_device)
+from wine_testcase import (BLK, CONTROL, MEDIA_DRIVERS, SERVICES,  # noqa: E402
+                           PUBLISHER_SHA1, ROOT_SHA1, WineTestCase, expected_cddb_keys,
+                           full_key, storage_device)
 
 OEMS = (11, 12, 13)
 
@@ -35,8 +36,8 @@ class Uninstall(WineTestCase):
     def removal_calls(self, oems=OEMS, testsigning=True):
         calls = [("fsutil", "dirty", "query", "C:"), ("sc", "query", storage_device()[1])]
         calls += [("pnputil", "-f", "-d", "oem%d.inf" % oem) for oem in oems]
-        calls += [("certutil", "-delstore", "Root", CERT_SHA1),
-                  ("certutil", "-delstore", "TrustedPublisher", CERT_SHA1)]
+        calls += [("certutil", "-delstore", "Root", ROOT_SHA1),
+                  ("certutil", "-delstore", "TrustedPublisher", PUBLISHER_SHA1)]
         if testsigning:
             calls.append(("bcdedit", "/set", "testsigning", "off"))
         return calls
@@ -56,8 +57,8 @@ class Uninstall(WineTestCase):
         driver, service, _ = storage_device()
         for expected in (
                 "Test signing: on",
-                "Root store: present (SHA-1 %s)" % CERT_SHA1,
-                "TrustedPublisher store: present (SHA-1 %s)" % CERT_SHA1,
+                "Root store: present (SHA-1 %s)" % ROOT_SHA1,
+                "TrustedPublisher store: present (SHA-1 %s)" % PUBLISHER_SHA1,
                 "driver package: oem11.inf in the driver store",
                 "driver package: oem12.inf in the driver store",
                 "service %s: Start=0x0 (boot), running" % service,
@@ -112,10 +113,10 @@ class Uninstall(WineTestCase):
         run = case.run("uninstall.cmd", ["/noreboot"], env=env)
         self.assertExitCode(40, run)
         calls = self.removal_calls()
-        calls.insert(calls.index(("certutil", "-delstore", "Root", CERT_SHA1)) + 1,
-                     ("certutil", "-store", "Root", CERT_SHA1))
+        calls.insert(calls.index(("certutil", "-delstore", "Root", ROOT_SHA1)) + 1,
+                     ("certutil", "-store", "Root", ROOT_SHA1))
         self.assertEqual(calls, run.sequence())
-        self.assertEqual(["driver=aero_virtio_net:oem12.inf", "cert=Root:" + CERT_SHA1,
+        self.assertEqual(["driver=aero_virtio_net:oem12.inf", "cert=Root:" + ROOT_SHA1,
                           "testsigning=on"], self.state_lines(case))
         self.assertNotPreseeded(case)
         for message in ("pnputil could not remove oem12.inf",
@@ -127,7 +128,7 @@ class Uninstall(WineTestCase):
         self.assertExitCode(3010, run)
         self.assertEqual([("fsutil", "dirty", "query", "C:"),
                           ("pnputil", "-f", "-d", "oem12.inf"),
-                          ("certutil", "-delstore", "Root", CERT_SHA1),
+                          ("certutil", "-delstore", "Root", ROOT_SHA1),
                           ("bcdedit", "/set", "testsigning", "off")], run.sequence())
         self.assertIsNone(self.state_lines(case))
 
@@ -171,8 +172,8 @@ class Uninstall(WineTestCase):
             'preseed_service=aero%PATH%',
             'preseed_file=C:\\windows\\canary.sys',
             'preseed_file=C:\\windows\\system32\\drivers\\..\\canary.sys',
-            'cert=My:' + CERT_SHA1,
-            'cert=Root:' + CERT_SHA1[:-1] + '!',
+            'cert=My:' + ROOT_SHA1,
+            'cert=Root:' + ROOT_SHA1[:-1] + '!',
             'testsigning=on & echo INJECTED',
         ]
         hostile = (['driver=aero_virtio_blk:oem40.inf'] + not_aero + malformed +

@@ -7,7 +7,9 @@ import unittest
 import harness
 from harness import fixture, wine_path
 
-CERT_SHA1 = "a9993e364706816aba3e25717850c26c9cd0d89d"  # the SHA-1 in certutil-hashfile.txt
+# What the certutil stand-in reports as the SHA-1 of the two certificates on the media.
+ROOT_SHA1 = "a9993e364706816aba3e25717850c26c9cd0d89d"
+PUBLISHER_SHA1 = "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
 SCSI_ADAPTER_CLASS = "{4D36E97B-E325-11CE-BFC1-08002BE10318}"
 CONTROL = r"HKLM\SYSTEM\CurrentControlSet\Control"
 SERVICES = r"HKLM\SYSTEM\CurrentControlSet\Services"
@@ -19,6 +21,14 @@ LOCK_CALLS = [
     ("icacls", "C:\\AeroGuestTools", "/inheritance:r", "/grant:r", "*S-1-5-32-544:(OI)(CI)F",
      "*S-1-5-18:(OI)(CI)F", "/T", "/C", "/Q"),
 ]
+
+
+def hashfile_output(case, store):
+    """A file holding certutil -hashfile's output for the certificate of `store`."""
+    sha1 = ROOT_SHA1 if store == "Root" else PUBLISHER_SHA1
+    return case.write_text("hashfile-%s.txt" % store, fixture(
+        "certutil-hashfile.txt", name=harness.CERT_FILES[store],
+        hash=" ".join(sha1[i:i + 2] for i in range(0, 40, 2))))
 
 
 def full_key(key):
@@ -70,11 +80,12 @@ class WineTestCase(unittest.TestCase):
 
     def tool_env(self, case, testsigning="off", oems=(11, 12, 13), pnputil="pnputil-add.txt",
                  **extra):
-        """STUB_* settings: certutil hashes the test certificate, bcdedit's first call (/enum)
-        reports test signing on or off, pnputil call n publishes oem<oems[n-1]>.inf."""
+        """STUB_* settings: certutil's first two calls (-hashfile) hash the root and the
+        publisher certificate, bcdedit's first call (/enum) reports test signing on or off,
+        pnputil call n publishes oem<oems[n-1]>.inf."""
         env = {
-            "STUB_OUT_CERTUTIL": case.write_text("certutil-hashfile.txt",
-                                                 fixture("certutil-hashfile.txt")),
+            "STUB_OUT_CERTUTIL_1": hashfile_output(case, "Root"),
+            "STUB_OUT_CERTUTIL_2": hashfile_output(case, "TrustedPublisher"),
             "STUB_OUT_BCDEDIT_1": case.write_text("bcdedit-%s.txt" % testsigning,
                                                   fixture("bcdedit-enum-%s.txt" % testsigning)),
         }
@@ -91,9 +102,8 @@ class WineTestCase(unittest.TestCase):
         return wine_path(case.media_file(*parts))
 
     def cert_calls(self, case):
-        cert = self.media_path(case, "certs", "aero-test-root.cer")
-        return [("certutil", "-addstore", "Root", cert),
-                ("certutil", "-addstore", "TrustedPublisher", cert)]
+        return [("certutil", "-addstore", store, self.media_path(case, "certs", name))
+                for store, name in harness.CERT_FILES.items()]
 
     def pnputil_calls(self, case, arch="amd64", drivers=MEDIA_DRIVERS, stage_only=False):
         switches = ("-a",) if stage_only else ("-i", "-a")
@@ -106,8 +116,8 @@ class WineTestCase(unittest.TestCase):
         calls = [("fsutil", "dirty", "query", "C:")]
         if not check:
             calls += LOCK_CALLS
-        calls.append(("certutil", "-hashfile", self.media_path(case, "certs",
-                                                               "aero-test-root.cer")))
+        calls += [("certutil", "-hashfile", self.media_path(case, "certs", name))
+                  for name in harness.CERT_FILES.values()]
         if arch == "amd64":
             calls.append(("bcdedit", "/enum", "{current}"))
         return calls
