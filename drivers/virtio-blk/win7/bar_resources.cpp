@@ -34,7 +34,8 @@ int MatchBars(const uint8_t* config, size_t config_size, const AssignedRange* ra
         break;  // a 64-bit BAR cannot start in the last slot: ignore it
       }
       bar.kind = virtio::BarKind::kMemory64;
-      bar.physical = (uint64_t{Read32(config + kBarOffset + 4 * (i + 1))} << 32) | (low & ~uint32_t{0xF});
+      bar.physical =
+          (uint64_t{Read32(config + kBarOffset + 4 * (i + 1))} << 32) | (low & ~uint32_t{0xF});
     } else {
       bar.kind = virtio::BarKind::kMemory32;
       bar.physical = low & ~uint32_t{0xF};

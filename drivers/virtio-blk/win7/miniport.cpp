@@ -8,7 +8,9 @@ namespace {
 // StorPortLogError error codes (SP_INTERNAL_ADAPTER_ERROR); the unique id says what failed.
 constexpr ULONG kLogInitializeFailed = 0x00000006;
 
-AdapterExtension* Adapter(PVOID extension) { return static_cast<AdapterExtension*>(extension); }
+AdapterExtension* Adapter(PVOID extension) {
+  return static_cast<AdapterExtension*>(extension);
+}
 
 // Case-insensitive search for "dump=1" in the port driver's argument string (crash dump and
 // hibernation load the miniport with it).
@@ -60,8 +62,8 @@ void FinishSrb(AdapterExtension* adapter, PSCSI_REQUEST_BLOCK srb, const ScsiCom
   }
   if (c.status == HostStatus::kCheckCondition && srb->SenseInfoBuffer != nullptr &&
       (srb->SrbFlags & SRB_FLAGS_DISABLE_AUTOSENSE) == 0) {
-    const UCHAR n = c.sense_length < srb->SenseInfoBufferLength ? c.sense_length
-                                                                 : srb->SenseInfoBufferLength;
+    const UCHAR n =
+        c.sense_length < srb->SenseInfoBufferLength ? c.sense_length : srb->SenseInfoBufferLength;
     const uint8_t* sense = reinterpret_cast<const uint8_t*>(&c.sense);
     auto* out = static_cast<uint8_t*>(srb->SenseInfoBuffer);
     for (UCHAR i = 0; i < n; i++) {
@@ -146,10 +148,12 @@ ULONG NTAPI AeroBlkFindAdapter(PVOID extension, PVOID, PVOID, PCHAR arguments,
     return SP_RETURN_NOT_FOUND;
   }
   AssignedRange ranges[8];
-  const int range_count = config->NumberOfAccessRanges < 8 ? static_cast<int>(config->NumberOfAccessRanges) : 8;
+  const int range_count =
+      config->NumberOfAccessRanges < 8 ? static_cast<int>(config->NumberOfAccessRanges) : 8;
   for (int i = 0; i < range_count; i++) {
     const ACCESS_RANGE& r = (*config->AccessRanges)[i];
-    ranges[i] = {static_cast<uint64_t>(r.RangeStart.QuadPart), r.RangeLength, r.RangeInMemory != FALSE};
+    ranges[i] = {static_cast<uint64_t>(r.RangeStart.QuadPart), r.RangeLength,
+                 r.RangeInMemory != FALSE};
   }
   MatchBars(adapter->pci_config, sizeof(adapter->pci_config), ranges, range_count, adapter->bars);
 
@@ -161,8 +165,9 @@ ULONG NTAPI AeroBlkFindAdapter(PVOID extension, PVOID, PVOID, PCHAR arguments,
       continue;
     }
     const ACCESS_RANGE& r = (*config->AccessRanges)[bar.range];
-    PVOID base = StorPortGetDeviceBase(adapter, config->AdapterInterfaceType,
-                                       config->SystemIoBusNumber, r.RangeStart, r.RangeLength, FALSE);
+    PVOID base =
+        StorPortGetDeviceBase(adapter, config->AdapterInterfaceType, config->SystemIoBusNumber,
+                              r.RangeStart, r.RangeLength, FALSE);
     if (base == nullptr) {
       return SP_RETURN_ERROR;
     }
@@ -189,7 +194,8 @@ ULONG NTAPI AeroBlkFindAdapter(PVOID extension, PVOID, PVOID, PCHAR arguments,
     return SP_RETURN_ERROR;
   }
   ULONG contiguous = 0;
-  const STOR_PHYSICAL_ADDRESS phys = StorPortGetPhysicalAddress(adapter, nullptr, uncached, &contiguous);
+  const STOR_PHYSICAL_ADDRESS phys =
+      StorPortGetPhysicalAddress(adapter, nullptr, uncached, &contiguous);
   adapter->pool.Reset(uncached, static_cast<uint64_t>(phys.QuadPart),
                       contiguous < kUncachedExtensionBytes ? contiguous : kUncachedExtensionBytes);
   adapter->platform = new (adapter->platform_storage)
@@ -217,7 +223,8 @@ ULONG NTAPI AeroBlkFindAdapter(PVOID extension, PVOID, PVOID, PCHAR arguments,
   // The real limits, now that the device told its seg_max and size_max.
   const TransferLimits& limits = adapter->disk.limits();
   config->MaximumTransferLength = limits.max_transfer_bytes;
-  const uint32_t segments = limits.max_segments < kMaxSrbSegments ? limits.max_segments : kMaxSrbSegments;
+  const uint32_t segments =
+      limits.max_segments < kMaxSrbSegments ? limits.max_segments : kMaxSrbSegments;
   config->NumberOfPhysicalBreaks = segments > 1 ? segments - 1 : 1;
   return SP_RETURN_FOUND;
 }
@@ -269,10 +276,12 @@ BOOLEAN NTAPI AeroBlkStartIo(PVOID extension, PSCSI_REQUEST_BLOCK srb) {
     return TRUE;
   }
   auto* context = static_cast<SrbContext*>(srb->SrbExtension);
-  ScsiRequest request = {srb->Cdb, srb->CdbLength, srb->Lun,
-                         {srb->DataBuffer, srb->DataTransferLength, context->segments,
-                          context->segment_count},
-                         srb};
+  ScsiRequest request = {
+      srb->Cdb,
+      srb->CdbLength,
+      srb->Lun,
+      {srb->DataBuffer, srb->DataTransferLength, context->segments, context->segment_count},
+      srb};
   const ScsiCompletion result = adapter->disk.Submit(request);
   if (result.status == HostStatus::kPending) {
     if (adapter->dump_mode) {
@@ -318,8 +327,8 @@ BOOLEAN NTAPI AeroBlkResetBus(PVOID extension, ULONG) {
 }
 
 SCSI_ADAPTER_CONTROL_STATUS NTAPI AeroBlkAdapterControl(PVOID extension,
-                                                       SCSI_ADAPTER_CONTROL_TYPE type,
-                                                       PVOID parameters) {
+                                                        SCSI_ADAPTER_CONTROL_TYPE type,
+                                                        PVOID parameters) {
   auto* adapter = Adapter(extension);
   switch (type) {
     case ScsiQuerySupportedControlTypes: {
@@ -340,7 +349,7 @@ SCSI_ADAPTER_CONTROL_STATUS NTAPI AeroBlkAdapterControl(PVOID extension,
       return ScsiAdapterControlSuccess;
     case ScsiRestartAdapter:
       return adapter->disk.Restart() == Status::kOk ? ScsiAdapterControlSuccess
-                                                             : ScsiAdapterControlUnsuccessful;
+                                                    : ScsiAdapterControlUnsuccessful;
     default:
       return ScsiAdapterControlUnsuccessful;
   }

@@ -8,8 +8,8 @@
 // - The DPC takes the StartIo lock and harvests completions, so every core call is serialized.
 // - HwResetBus and HwAdapterControl(stop/restart) are called by StorPort with the StartIo lock or
 //   at DIRQL with the adapter quiesced.
-// Crash dump and hibernation ("dump=1" in the argument string): no interrupts and no DPCs; HwStartIo
-// polls the device until the request completes.
+// Crash dump and hibernation ("dump=1" in the argument string): no interrupts and no DPCs;
+// HwStartIo polls the device until the request completes.
 #pragma once
 
 #include <storport.h>
@@ -48,7 +48,7 @@ struct AdapterExtension {
   STOR_DPC completion_dpc;
   volatile LONG pending_isr;  // ISR bits HwInterrupt saw, for the DPC
   bool dump_mode;
-  bool resetting;  // completions during HwResetBus report SRB_STATUS_BUS_RESET
+  bool resetting;                  // completions during HwResetBus report SRB_STATUS_BUS_RESET
   PSCSI_REQUEST_BLOCK polled_srb;  // dump mode: the SRB HwStartIo waits for
   bool polled_done;
 };

@@ -63,20 +63,30 @@ bool StorPortPlatform::AllocateDma(size_t size, size_t alignment, virtio::DmaBuf
   return true;
 }
 
-void StorPortPlatform::FreeDma(const virtio::DmaBuffer& buffer) { pool_->Free(buffer.virt); }
+void StorPortPlatform::FreeDma(const virtio::DmaBuffer& buffer) {
+  pool_->Free(buffer.virt);
+}
 
 void* StorPortPlatform::AllocateMemory(size_t size) {
   uint64_t phys = 0;
   return pool_->Allocate(size, 16, &phys);
 }
 
-void StorPortPlatform::FreeMemory(void* memory, size_t) { pool_->Free(memory); }
+void StorPortPlatform::FreeMemory(void* memory, size_t) {
+  pool_->Free(memory);
+}
 
 // x86 and x64 keep stores in order and loads in order for write-back memory, so the read and
 // write barriers only stop the compiler; the full barrier also orders a store before a later load.
-void StorPortPlatform::FullBarrier() { __sync_synchronize(); }
-void StorPortPlatform::ReadBarrier() { __asm__ __volatile__("" ::: "memory"); }
-void StorPortPlatform::WriteBarrier() { __asm__ __volatile__("" ::: "memory"); }
+void StorPortPlatform::FullBarrier() {
+  __sync_synchronize();
+}
+void StorPortPlatform::ReadBarrier() {
+  __asm__ __volatile__("" ::: "memory");
+}
+void StorPortPlatform::WriteBarrier() {
+  __asm__ __volatile__("" ::: "memory");
+}
 
 void StorPortPlatform::StallMicros(uint32_t micros) {
   StorPortStallExecution(micros);

@@ -75,10 +75,12 @@ class BadSystemOrMedia(SharedPrefixTestCase):
     def test_certificate_unreadable(self):
         run = self.setup_run(["/force"], env={"STUB_RC_CERTUTIL": "5"})
         self.assertExitCode(20, run)
+        self.assertIn("thumbprint of certs\\aero-test-root.cer", run.output)
         empty = self.case.write_text("empty.txt", "")
-        run = self.setup_run(["/force"], env={"STUB_OUT_CERTUTIL": empty})
+        run = self.setup_run(["/force"], env={"STUB_OUT_CERTUTIL_2": empty})
         self.assertExitCode(20, run)
-        self.assertIn("could not read the SHA-1 thumbprint", run.output)
+        self.assertIn("could not read the SHA-1 thumbprint of certs\\aero-test-publisher.cer",
+                      run.output)
 
     def test_boot_configuration_unreadable(self):
         run = self.setup_run(["/force"], env={"STUB_RC_BCDEDIT": "1"})

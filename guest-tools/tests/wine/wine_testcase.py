@@ -27,7 +27,7 @@ def hashfile_output(case, store):
     """A file holding certutil -hashfile's output for the certificate of `store`."""
     sha1 = ROOT_SHA1 if store == "Root" else PUBLISHER_SHA1
     return case.write_text("hashfile-%s.txt" % store, fixture(
-        "certutil-hashfile.txt", name=harness.CERT_FILES[store],
+        "certutil-hashfile.txt", file=harness.CERT_FILES[store],
         hash=" ".join(sha1[i:i + 2] for i in range(0, 40, 2))))
 
 

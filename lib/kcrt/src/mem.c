@@ -1,5 +1,6 @@
 // memcpy/memmove/memset/memcmp for kernel images (cdecl, like the C library's). Built with
-// -fno-tree-loop-distribute-patterns so GCC does not turn these loops back into calls to themselves.
+// -fno-tree-loop-distribute-patterns so GCC does not turn these loops back into calls to
+// themselves.
 #include "kcrt/mem.h"
 
 #include <stdint.h>

@@ -410,8 +410,8 @@ STOR_PHYSICAL_ADDRESS NTAPI StorPortGetPhysicalAddress(PVOID HwDeviceExtension,
                                                        PVOID VirtualAddress, ULONG* Length);
 PSTOR_SCATTER_GATHER_LIST NTAPI StorPortGetScatterGatherList(PVOID DeviceExtension,
                                                              PSCSI_REQUEST_BLOCK Srb);
-VOID NTAPI StorPortCompleteRequest(PVOID HwDeviceExtension, UCHAR PathId, UCHAR TargetId,
-                                   UCHAR Lun, UCHAR SrbStatus);
+VOID NTAPI StorPortCompleteRequest(PVOID HwDeviceExtension, UCHAR PathId, UCHAR TargetId, UCHAR Lun,
+                                   UCHAR SrbStatus);
 VOID NTAPI StorPortLogError(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK Srb, UCHAR PathId,
                             UCHAR TargetId, UCHAR Lun, ULONG ErrorCode, ULONG UniqueId);
 VOID NTAPI StorPortStallExecution(ULONG Delay);
@@ -430,17 +430,17 @@ typedef enum _BUS_DATA_TYPE {
 // write is followed by a full fence so it is not reordered with later ring reads). Host builds of
 // the shim get the functions from the StorPort test double, which forwards them to a fake device.
 #if defined(_WIN32) && (defined(_WIN64) || defined(__x86_64__))
-#define AERO_STORPORT_READ(type, name)                               \
+#define AERO_STORPORT_READ(type, name)                                   \
   FORCEINLINE type NTAPI name(PVOID HwDeviceExtension, type* Register) { \
-    UNREFERENCED_PARAMETER(HwDeviceExtension);                       \
-    __asm__ __volatile__("" ::: "memory");                           \
-    return *(volatile type*)Register;                                \
+    UNREFERENCED_PARAMETER(HwDeviceExtension);                           \
+    __asm__ __volatile__("" ::: "memory");                               \
+    return *(volatile type*)Register;                                    \
   }
-#define AERO_STORPORT_WRITE(type, name)                                          \
+#define AERO_STORPORT_WRITE(type, name)                                              \
   FORCEINLINE VOID NTAPI name(PVOID HwDeviceExtension, type* Register, type Value) { \
-    UNREFERENCED_PARAMETER(HwDeviceExtension);                                   \
-    *(volatile type*)Register = Value;                                           \
-    __sync_synchronize();                                                        \
+    UNREFERENCED_PARAMETER(HwDeviceExtension);                                       \
+    *(volatile type*)Register = Value;                                               \
+    __sync_synchronize();                                                            \
   }
 AERO_STORPORT_READ(UCHAR, StorPortReadRegisterUchar)
 AERO_STORPORT_READ(USHORT, StorPortReadRegisterUshort)

@@ -615,7 +615,8 @@ NTKERNELAPI NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON Wait
                                                  PLARGE_INTEGER Timeout);
 NTKERNELAPI NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
                                                   PLARGE_INTEGER Interval);
-NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
+NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(ULONG BugCheckCode,
+                                                      ULONG_PTR BugCheckParameter1,
                                                       ULONG_PTR BugCheckParameter2,
                                                       ULONG_PTR BugCheckParameter3,
                                                       ULONG_PTR BugCheckParameter4);
@@ -629,7 +630,9 @@ NTHALAPI LARGE_INTEGER NTAPI KeQueryPerformanceCounter(PLARGE_INTEGER Performanc
 
 #if defined(_WIN32) && (defined(_WIN64) || defined(__x86_64__))
 // x64: both are inline in the WDK (no exports).
-FORCEINLINE VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock) { *SpinLock = 0; }
+FORCEINLINE VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock) {
+  *SpinLock = 0;
+}
 FORCEINLINE KIRQL NTAPI KeGetCurrentIrql(VOID) {
   ULONG_PTR irql;
   __asm__ __volatile__("mov %%cr8, %0" : "=r"(irql));

@@ -19,7 +19,9 @@ void KernelDouble::Reset() {
   *this = KernelDouble();
 }
 
-void KernelDouble::Violation(std::string what) { violations_.push_back(std::move(what)); }
+void KernelDouble::Violation(std::string what) {
+  violations_.push_back(std::move(what));
+}
 
 std::vector<std::string> KernelDouble::Leaks() const {
   std::vector<std::string> leaks;
@@ -131,7 +133,9 @@ VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag) {
   std::free(P);
 }
 
-VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock) { *SpinLock = 0; }
+VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock) {
+  *SpinLock = 0;
+}
 
 VOID FASTCALL KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle) {
   auto& k = KernelDouble::Get();
@@ -151,7 +155,9 @@ VOID FASTCALL KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle) {
   k.SetIrql(LockHandle->OldIrql);
 }
 
-KIRQL NTAPI KeGetCurrentIrql(VOID) { return KernelDouble::Get().Irql(); }
+KIRQL NTAPI KeGetCurrentIrql(VOID) {
+  return KernelDouble::Get().Irql();
+}
 
 // KDPC is storage only: keep routine and context beside it.
 namespace {
@@ -177,12 +183,13 @@ BOOLEAN NTAPI KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemAr
     return FALSE;
   }
   const DpcRecord record = it->second;
-  return KernelDouble::Get().QueueDpc(Dpc, [=] {
-    record.routine(Dpc, record.context, SystemArgument1, SystemArgument2);
-  });
+  return KernelDouble::Get().QueueDpc(
+      Dpc, [=] { record.routine(Dpc, record.context, SystemArgument1, SystemArgument2); });
 }
 
-BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc) { return KernelDouble::Get().DequeueDpc(Dpc); }
+BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc) {
+  return KernelDouble::Get().DequeueDpc(Dpc);
+}
 
 VOID NTAPI KeFlushQueuedDpcs(VOID) {
   auto& k = KernelDouble::Get();
@@ -202,7 +209,8 @@ LARGE_INTEGER NTAPI KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequenc
     PerformanceFrequency->QuadPart = KernelDouble::kPerformanceFrequency;
   }
   LARGE_INTEGER now;
-  now.QuadPart = static_cast<LONGLONG>(k.NowMicros() * (KernelDouble::kPerformanceFrequency / 1000000));
+  now.QuadPart =
+      static_cast<LONGLONG>(k.NowMicros() * (KernelDouble::kPerformanceFrequency / 1000000));
   return now;
 }
 
@@ -232,7 +240,8 @@ ULONG NTAPI_CDECL DbgPrint(PCSTR Format, ...) {
   return 0;
 }
 
-VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4) {
+VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
+                        ULONG_PTR P4) {
   std::fprintf(stderr, "KeBugCheckEx(0x%08X, %#zx, %#zx, %#zx, %#zx)\n",
                static_cast<unsigned>(BugCheckCode), static_cast<size_t>(P1),
                static_cast<size_t>(P2), static_cast<size_t>(P3), static_cast<size_t>(P4));

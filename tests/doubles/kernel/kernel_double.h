@@ -57,7 +57,8 @@ class KernelDouble {
   // Simulated time: KeStallExecutionProcessor advances it; nothing else does unless a test says.
   uint64_t NowMicros() const { return now_micros_; }
   void AdvanceMicros(uint64_t micros) { now_micros_ += micros; }
-  static constexpr uint64_t kPerformanceFrequency = 10'000'000;  // 10 MHz, like Windows 7's HPET/QPC
+  static constexpr uint64_t kPerformanceFrequency =
+      10'000'000;  // 10 MHz, like Windows 7's HPET/QPC
 
   // DbgPrint output, one entry per call.
   const std::vector<std::string>& DebugLog() const { return debug_log_; }
@@ -81,6 +82,8 @@ class KernelDouble {
 
 // Physical addresses on the host are the virtual addresses (the fake devices read guest memory
 // directly), so every pointer the driver hands a device is "physically contiguous".
-inline uint64_t HostPhysicalAddress(const void* p) { return reinterpret_cast<uintptr_t>(p); }
+inline uint64_t HostPhysicalAddress(const void* p) {
+  return reinterpret_cast<uintptr_t>(p);
+}
 
 }  // namespace aero::testing

@@ -6,7 +6,7 @@
 namespace aero::testing {
 namespace {
 
-constexpr KIRQL kDeviceIrql = 12;  // DIRQL of the adapter's line interrupt
+constexpr KIRQL kDeviceIrql = 12;             // DIRQL of the adapter's line interrupt
 constexpr ULONG kUninitialized = 0xFFFFFFFF;  // SP_UNINITIALIZED_VALUE
 constexpr uint32_t kPageSize = 4096;
 
@@ -55,7 +55,8 @@ NTSTATUS StorPortDouble::LoadDriver(DRIVER_INITIALIZE* driver_entry) {
   RtlInitUnicodeString(&registry_path,
                        L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\miniport");
   NTSTATUS status = STATUS_SUCCESS;
-  KernelDouble::Get().AtIrql(PASSIVE_LEVEL, [&] { status = driver_entry(&driver_object, &registry_path); });
+  KernelDouble::Get().AtIrql(PASSIVE_LEVEL,
+                             [&] { status = driver_entry(&driver_object, &registry_path); });
   if (NT_SUCCESS(status) && !initialized_) {
     KernelDouble::Get().Violation("DriverEntry succeeded without calling StorPortInitialize");
   }
@@ -69,13 +70,15 @@ ULONG StorPortDouble::OnInitialize(PVOID argument1, PVOID argument2, PHW_INITIAL
     return static_cast<ULONG>(STATUS_INVALID_PARAMETER);
   }
   if (data == nullptr || data->HwInitializationDataSize != sizeof(HW_INITIALIZATION_DATA)) {
-    k.Violation("StorPortInitialize: HwInitializationDataSize is not sizeof(HW_INITIALIZATION_DATA)");
+    k.Violation(
+        "StorPortInitialize: HwInitializationDataSize is not sizeof(HW_INITIALIZATION_DATA)");
     return static_cast<ULONG>(STATUS_INVALID_PARAMETER);
   }
   if (data->HwFindAdapter == nullptr || data->HwInitialize == nullptr ||
       data->HwStartIo == nullptr || data->HwResetBus == nullptr || data->HwBuildIo == nullptr) {
-    k.Violation("StorPortInitialize: a required callback is missing (StorPort miniports need "
-                "HwFindAdapter, HwInitialize, HwStartIo, HwResetBus and HwBuildIo)");
+    k.Violation(
+        "StorPortInitialize: a required callback is missing (StorPort miniports need "
+        "HwFindAdapter, HwInitialize, HwStartIo, HwResetBus and HwBuildIo)");
     return static_cast<ULONG>(STATUS_INVALID_PARAMETER);
   }
   if (data->AdapterInterfaceType != PCIBus) {
@@ -129,13 +132,15 @@ ULONG StorPortDouble::StartAdapter(const char* arguments) {
   std::string argument_string(arguments);
   ULONG result = SP_RETURN_ERROR;
   k.AtIrql(PASSIVE_LEVEL, [&] {
-    result = hw_.HwFindAdapter(device_extension(), nullptr, nullptr, argument_string.data(), &config_, &again);
+    result = hw_.HwFindAdapter(device_extension(), nullptr, nullptr, argument_string.data(),
+                               &config_, &again);
   });
   if (result != SP_RETURN_FOUND) {
     phase_ = Phase::kIdle;
     return result;
   }
-  if (config_.MaximumTransferLength == kUninitialized || config_.NumberOfPhysicalBreaks == kUninitialized) {
+  if (config_.MaximumTransferLength == kUninitialized ||
+      config_.NumberOfPhysicalBreaks == kUninitialized) {
     k.Violation("HwFindAdapter left MaximumTransferLength or NumberOfPhysicalBreaks unset");
   }
   phase_ = Phase::kInitialize;
@@ -157,7 +162,8 @@ ULONG StorPortDouble::StartAdapter(const char* arguments) {
   return SP_RETURN_FOUND;
 }
 
-TestSrb* StorPortDouble::NewSrb(const std::vector<uint8_t>& cdb, uint32_t data_length, ULONG flags) {
+TestSrb* StorPortDouble::NewSrb(const std::vector<uint8_t>& cdb, uint32_t data_length,
+                                ULONG flags) {
   auto srb = std::make_unique<TestSrb>();
   srb->srb.Length = sizeof(SCSI_REQUEST_BLOCK);
   srb->srb.Function = SRB_FUNCTION_EXECUTE_SCSI;
@@ -214,7 +220,8 @@ bool StorPortDouble::Send(TestSrb* test_srb) {
     return false;
   }
   BOOLEAN started = FALSE;
-  CallLocked(StartIoLock, DISPATCH_LEVEL, [&] { started = hw_.HwStartIo(device_extension(), srb); });
+  CallLocked(StartIoLock, DISPATCH_LEVEL,
+             [&] { started = hw_.HwStartIo(device_extension(), srb); });
   return started;
 }
 
@@ -267,7 +274,9 @@ bool StorPortDouble::FireTimer() {
   return true;
 }
 
-bool StorPortDouble::completed(const TestSrb* srb) const { return completion_count(srb) > 0; }
+bool StorPortDouble::completed(const TestSrb* srb) const {
+  return completion_count(srb) > 0;
+}
 
 int StorPortDouble::completion_count(const TestSrb* srb) const {
   auto it = completions_.find(&srb->srb);
@@ -394,7 +403,8 @@ ULONG StorPortDouble::OnGetBusData(ULONG bus_type, PVOID buffer, ULONG length) {
   return n;
 }
 
-PVOID StorPortDouble::OnGetDeviceBase(STOR_PHYSICAL_ADDRESS address, ULONG length, BOOLEAN in_io_space) {
+PVOID StorPortDouble::OnGetDeviceBase(STOR_PHYSICAL_ADDRESS address, ULONG length,
+                                      BOOLEAN in_io_space) {
   auto& k = KernelDouble::Get();
   if (phase_ != Phase::kFindAdapter) {
     k.Violation("StorPortGetDeviceBase outside HwFindAdapter");
@@ -442,7 +452,8 @@ PVOID StorPortDouble::OnGetUncachedExtension(ULONG bytes) {
   return uncached_;
 }
 
-STOR_PHYSICAL_ADDRESS StorPortDouble::OnGetPhysicalAddress(PSCSI_REQUEST_BLOCK, PVOID va, ULONG* length) {
+STOR_PHYSICAL_ADDRESS StorPortDouble::OnGetPhysicalAddress(PSCSI_REQUEST_BLOCK, PVOID va,
+                                                           ULONG* length) {
   STOR_PHYSICAL_ADDRESS pa;
   pa.QuadPart = 0;
   const auto v = reinterpret_cast<uintptr_t>(va);
@@ -453,8 +464,8 @@ STOR_PHYSICAL_ADDRESS StorPortDouble::OnGetPhysicalAddress(PSCSI_REQUEST_BLOCK, 
         // Data buffers are contiguous only to the end of the page, as Windows reports them.
         const uint64_t to_page_end = kPageSize - ((block.phys + (v - base)) & (kPageSize - 1));
         const uint64_t to_block_end = base + block.size - v;
-        *length = static_cast<ULONG>(
-            block.contiguous || to_block_end < to_page_end ? to_block_end : to_page_end);
+        *length = static_cast<ULONG>(block.contiguous || to_block_end < to_page_end ? to_block_end
+                                                                                    : to_page_end);
       }
       return pa;
     }
@@ -514,11 +525,21 @@ void StorPortDouble::OnLogError(ULONG error_code, ULONG unique_id) {
   error_log_.push_back("error " + std::to_string(error_code) + " id " + std::to_string(unique_id));
 }
 
-void StorPortDouble::OnBusy(ULONG) { busy_ = true; }
-void StorPortDouble::OnReady() { busy_ = false; }
-void StorPortDouble::OnPause(ULONG) { paused_ = true; }
-void StorPortDouble::OnResume() { paused_ = false; }
-void StorPortDouble::OnSetQueueDepth(ULONG depth) { queue_depth_ = depth; }
+void StorPortDouble::OnBusy(ULONG) {
+  busy_ = true;
+}
+void StorPortDouble::OnReady() {
+  busy_ = false;
+}
+void StorPortDouble::OnPause(ULONG) {
+  paused_ = true;
+}
+void StorPortDouble::OnResume() {
+  paused_ = false;
+}
+void StorPortDouble::OnSetQueueDepth(ULONG depth) {
+  queue_depth_ = depth;
+}
 
 bool StorPortDouble::AddressToBar(const void* address, int* bar, uint64_t* offset) const {
   const auto a = reinterpret_cast<uintptr_t>(address);
@@ -569,11 +590,13 @@ using aero::testing::StorPortDouble;
 
 extern "C" {
 
-ULONG NTAPI StorPortInitialize(PVOID Argument1, PVOID Argument2, PHW_INITIALIZATION_DATA Data, PVOID) {
+ULONG NTAPI StorPortInitialize(PVOID Argument1, PVOID Argument2, PHW_INITIALIZATION_DATA Data,
+                               PVOID) {
   return StorPortDouble::Get().OnInitialize(Argument1, Argument2, Data);
 }
 
-VOID NTAPI_CDECL StorPortNotification(SCSI_NOTIFICATION_TYPE NotificationType, PVOID HwDeviceExtension, ...) {
+VOID NTAPI_CDECL StorPortNotification(SCSI_NOTIFICATION_TYPE NotificationType,
+                                      PVOID HwDeviceExtension, ...) {
   StorPortDouble::Get().CheckExtension(HwDeviceExtension, "StorPortNotification");
   va_list args;
   va_start(args, HwDeviceExtension);
@@ -581,13 +604,15 @@ VOID NTAPI_CDECL StorPortNotification(SCSI_NOTIFICATION_TYPE NotificationType, P
   va_end(args);
 }
 
-ULONG NTAPI StorPortGetBusData(PVOID DeviceExtension, ULONG BusDataType, ULONG, ULONG, PVOID Buffer, ULONG Length) {
+ULONG NTAPI StorPortGetBusData(PVOID DeviceExtension, ULONG BusDataType, ULONG, ULONG, PVOID Buffer,
+                               ULONG Length) {
   StorPortDouble::Get().CheckExtension(DeviceExtension, "StorPortGetBusData");
   return StorPortDouble::Get().OnGetBusData(BusDataType, Buffer, Length);
 }
 
-PVOID NTAPI StorPortGetDeviceBase(PVOID HwDeviceExtension, INTERFACE_TYPE, ULONG, STOR_PHYSICAL_ADDRESS IoAddress,
-                                  ULONG NumberOfBytes, BOOLEAN InIoSpace) {
+PVOID NTAPI StorPortGetDeviceBase(PVOID HwDeviceExtension, INTERFACE_TYPE, ULONG,
+                                  STOR_PHYSICAL_ADDRESS IoAddress, ULONG NumberOfBytes,
+                                  BOOLEAN InIoSpace) {
   StorPortDouble::Get().CheckExtension(HwDeviceExtension, "StorPortGetDeviceBase");
   return StorPortDouble::Get().OnGetDeviceBase(IoAddress, NumberOfBytes, InIoSpace);
 }
@@ -597,18 +622,21 @@ VOID NTAPI StorPortFreeDeviceBase(PVOID HwDeviceExtension, PVOID MappedAddress) 
   StorPortDouble::Get().OnFreeDeviceBase(MappedAddress);
 }
 
-PVOID NTAPI StorPortGetUncachedExtension(PVOID HwDeviceExtension, PPORT_CONFIGURATION_INFORMATION, ULONG NumberOfBytes) {
+PVOID NTAPI StorPortGetUncachedExtension(PVOID HwDeviceExtension, PPORT_CONFIGURATION_INFORMATION,
+                                         ULONG NumberOfBytes) {
   StorPortDouble::Get().CheckExtension(HwDeviceExtension, "StorPortGetUncachedExtension");
   return StorPortDouble::Get().OnGetUncachedExtension(NumberOfBytes);
 }
 
-STOR_PHYSICAL_ADDRESS NTAPI StorPortGetPhysicalAddress(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK Srb,
+STOR_PHYSICAL_ADDRESS NTAPI StorPortGetPhysicalAddress(PVOID HwDeviceExtension,
+                                                       PSCSI_REQUEST_BLOCK Srb,
                                                        PVOID VirtualAddress, ULONG* Length) {
   StorPortDouble::Get().CheckExtension(HwDeviceExtension, "StorPortGetPhysicalAddress");
   return StorPortDouble::Get().OnGetPhysicalAddress(Srb, VirtualAddress, Length);
 }
 
-PSTOR_SCATTER_GATHER_LIST NTAPI StorPortGetScatterGatherList(PVOID DeviceExtension, PSCSI_REQUEST_BLOCK Srb) {
+PSTOR_SCATTER_GATHER_LIST NTAPI StorPortGetScatterGatherList(PVOID DeviceExtension,
+                                                             PSCSI_REQUEST_BLOCK Srb) {
   StorPortDouble::Get().CheckExtension(DeviceExtension, "StorPortGetScatterGatherList");
   return StorPortDouble::Get().OnGetScatterGatherList(Srb);
 }
@@ -618,13 +646,15 @@ VOID NTAPI StorPortCompleteRequest(PVOID HwDeviceExtension, UCHAR, UCHAR, UCHAR,
   StorPortDouble::Get().OnCompleteRequest(SrbStatus);
 }
 
-VOID NTAPI StorPortLogError(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK, UCHAR, UCHAR, UCHAR, ULONG ErrorCode,
-                            ULONG UniqueId) {
+VOID NTAPI StorPortLogError(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK, UCHAR, UCHAR, UCHAR,
+                            ULONG ErrorCode, ULONG UniqueId) {
   StorPortDouble::Get().CheckExtension(HwDeviceExtension, "StorPortLogError");
   StorPortDouble::Get().OnLogError(ErrorCode, UniqueId);
 }
 
-VOID NTAPI StorPortStallExecution(ULONG Delay) { aero::testing::KernelDouble::Get().AdvanceMicros(Delay); }
+VOID NTAPI StorPortStallExecution(ULONG Delay) {
+  aero::testing::KernelDouble::Get().AdvanceMicros(Delay);
+}
 
 BOOLEAN NTAPI StorPortBusy(PVOID HwDeviceExtension, ULONG RequestsToComplete) {
   StorPortDouble::Get().CheckExtension(HwDeviceExtension, "StorPortBusy");
@@ -650,7 +680,8 @@ BOOLEAN NTAPI StorPortResume(PVOID HwDeviceExtension) {
   return TRUE;
 }
 
-BOOLEAN NTAPI StorPortSetDeviceQueueDepth(PVOID HwDeviceExtension, UCHAR, UCHAR, UCHAR, ULONG Depth) {
+BOOLEAN NTAPI StorPortSetDeviceQueueDepth(PVOID HwDeviceExtension, UCHAR, UCHAR, UCHAR,
+                                          ULONG Depth) {
   StorPortDouble::Get().CheckExtension(HwDeviceExtension, "StorPortSetDeviceQueueDepth");
   StorPortDouble::Get().OnSetQueueDepth(Depth);
   return TRUE;

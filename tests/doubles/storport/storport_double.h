@@ -1,11 +1,11 @@
 // A test double of StorPort that drives a miniport the way Windows 7 does: DriverEntry →
 // StorPortInitialize, HwFindAdapter with a realistic PORT_CONFIGURATION_INFORMATION, HwInitialize,
-// passive initialization, SRBs through HwBuildIo/HwStartIo, interrupts, DPCs, bus resets and adapter
-// control (stop/restart for power). It implements the storport.sys exports our storport.h declares and
-// checks StorPort's rules: every SRB completed exactly once and never while not outstanding, no SRB
-// left outstanding when HwResetBus or ScsiStopAdapter returns, uncached extension and device base only
-// from HwFindAdapter, callbacks at the right IRQL, StorPort spin locks released and taken in order.
-// Rule breaks become KernelDouble violations.
+// passive initialization, SRBs through HwBuildIo/HwStartIo, interrupts, DPCs, bus resets and
+// adapter control (stop/restart for power). It implements the storport.sys exports our storport.h
+// declares and checks StorPort's rules: every SRB completed exactly once and never while not
+// outstanding, no SRB left outstanding when HwResetBus or ScsiStopAdapter returns, uncached
+// extension and device base only from HwFindAdapter, callbacks at the right IRQL, StorPort spin
+// locks released and taken in order. Rule breaks become KernelDouble violations.
 #pragma once
 
 #include <storport.h>

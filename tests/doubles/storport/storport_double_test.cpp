@@ -59,10 +59,12 @@ VOID NTAPI ToyDpc(PSTOR_DPC, PVOID ext, PVOID, PVOID) {
   }
 }
 
-ULONG NTAPI ToyFindAdapter(PVOID ext, PVOID, PVOID, PCHAR, PPORT_CONFIGURATION_INFORMATION config, PBOOLEAN) {
+ULONG NTAPI ToyFindAdapter(PVOID ext, PVOID, PVOID, PCHAR, PPORT_CONFIGURATION_INFORMATION config,
+                           PBOOLEAN) {
   auto* e = static_cast<ToyExtension*>(ext);
   ACCESS_RANGE& range = (*config->AccessRanges)[0];
-  e->bar = static_cast<PUCHAR>(StorPortGetDeviceBase(ext, PCIBus, 0, range.RangeStart, range.RangeLength, FALSE));
+  e->bar = static_cast<PUCHAR>(
+      StorPortGetDeviceBase(ext, PCIBus, 0, range.RangeStart, range.RangeLength, FALSE));
   config->MaximumTransferLength = 64 * 1024;
   config->NumberOfPhysicalBreaks = 16;
   e->config = config;
@@ -81,7 +83,9 @@ BOOLEAN NTAPI ToyInitialize(PVOID ext) {
   return TRUE;
 }
 
-BOOLEAN NTAPI ToyBuildIo(PVOID, PSCSI_REQUEST_BLOCK) { return TRUE; }
+BOOLEAN NTAPI ToyBuildIo(PVOID, PSCSI_REQUEST_BLOCK) {
+  return TRUE;
+}
 
 BOOLEAN NTAPI ToyStartIo(PVOID ext, PSCSI_REQUEST_BLOCK srb) {
   auto* e = static_cast<ToyExtension*>(ext);
@@ -147,7 +151,8 @@ class StorPortDoubleTest : public ::testing::Test {
 
 TEST_F(StorPortDoubleTest, CorrectMiniportCompletesThroughInterruptAndDpc) {
   ASSERT_EQ(sp.StartAdapter(), static_cast<ULONG>(SP_RETURN_FOUND));
-  TestSrb* srb = sp.NewSrb({0x00, 0, 0, 0, 0, 0}, 0, SRB_FLAGS_NO_DATA_TRANSFER);  // TEST UNIT READY
+  TestSrb* srb =
+      sp.NewSrb({0x00, 0, 0, 0, 0, 0}, 0, SRB_FLAGS_NO_DATA_TRANSFER);  // TEST UNIT READY
   EXPECT_TRUE(sp.Send(srb));
   EXPECT_EQ(device.doorbell, 1u);
   EXPECT_FALSE(sp.completed(srb));

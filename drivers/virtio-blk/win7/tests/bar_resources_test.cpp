@@ -7,7 +7,9 @@
 namespace aero::blk::win7 {
 namespace {
 
-void Put32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
+void Put32(uint8_t* p, uint32_t v) {
+  std::memcpy(p, &v, 4);
+}
 
 TEST(MatchBars, QemuLayout32And64BitBars) {
   uint8_t config[256] = {};

@@ -1,6 +1,6 @@
 // Host tests of the aero_virtio_blk StorPort miniport: the real shim sources, compiled against the
-// project's WDK headers, driven by the StorPort double the way Windows 7 drives a miniport, with the
-// fake virtio-blk device behind it.
+// project's WDK headers, driven by the StorPort double the way Windows 7 drives a miniport, with
+// the fake virtio-blk device behind it.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -26,7 +26,9 @@ namespace vt = virtio::testing;
 class FakePciFunction final : public aero::testing::PciFunctionModel {
  public:
   explicit FakePciFunction(vt::FakeVirtioDevice* device) : device_(device) {}
-  uint32_t ConfigRead(uint16_t offset, int width) override { return device_->PciConfigRead(offset, width); }
+  uint32_t ConfigRead(uint16_t offset, int width) override {
+    return device_->PciConfigRead(offset, width);
+  }
   uint64_t MmioRead(int bar, uint64_t offset, int width) override {
     return device_->MmioRead(bar, offset, width);
   }
@@ -66,9 +68,16 @@ class FakeDmaSpace final : public aero::testing::DmaSpace {
 };
 
 std::vector<uint8_t> Read10(uint32_t lba, uint16_t blocks) {
-  return {0x28, 0, static_cast<uint8_t>(lba >> 24), static_cast<uint8_t>(lba >> 16),
-          static_cast<uint8_t>(lba >> 8), static_cast<uint8_t>(lba), 0,
-          static_cast<uint8_t>(blocks >> 8), static_cast<uint8_t>(blocks), 0};
+  return {0x28,
+          0,
+          static_cast<uint8_t>(lba >> 24),
+          static_cast<uint8_t>(lba >> 16),
+          static_cast<uint8_t>(lba >> 8),
+          static_cast<uint8_t>(lba),
+          0,
+          static_cast<uint8_t>(blocks >> 8),
+          static_cast<uint8_t>(blocks),
+          0};
 }
 
 std::vector<uint8_t> Write10(uint32_t lba, uint16_t blocks) {
@@ -281,7 +290,8 @@ TEST_F(MiniportTest, QueueFullIsBusyBackPressure) {
 
 TEST_F(MiniportTest, PowerStopAndRestart) {
   Boot();
-  std::vector<uint8_t> list_storage(sizeof(SCSI_SUPPORTED_CONTROL_TYPE_LIST) + ScsiAdapterControlMax);
+  std::vector<uint8_t> list_storage(sizeof(SCSI_SUPPORTED_CONTROL_TYPE_LIST) +
+                                    ScsiAdapterControlMax);
   auto* list = reinterpret_cast<PSCSI_SUPPORTED_CONTROL_TYPE_LIST>(list_storage.data());
   list->MaxControlType = ScsiAdapterControlMax;
   EXPECT_EQ(sp().AdapterControl(ScsiQuerySupportedControlTypes, list), ScsiAdapterControlSuccess);
@@ -330,9 +340,10 @@ TEST_F(MiniportTest, FourKnDiskReportsFourKiBBlocks) {
   options.block_size = 4096;
   options.capacity_sectors = 8 * 256;  // 256 blocks of 4 KiB
   Boot(options);
-  TestSrb* capacity = RunSrb({0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0}, 32, SRB_FLAGS_DATA_IN);
+  TestSrb* capacity =
+      RunSrb({0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0}, 32, SRB_FLAGS_DATA_IN);
   ASSERT_EQ(capacity->srb.SrbStatus & 0x3F, SRB_STATUS_SUCCESS);
-  EXPECT_EQ(capacity->data[7], 255);  // last LBA
+  EXPECT_EQ(capacity->data[7], 255);    // last LBA
   EXPECT_EQ(capacity->data[10], 0x10);  // 4096-byte blocks
   TestSrb* read = RunSrb(Read10(2, 1), 4096, SRB_FLAGS_DATA_IN);
   ASSERT_EQ(read->srb.SrbStatus, SRB_STATUS_SUCCESS);

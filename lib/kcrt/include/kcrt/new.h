@@ -6,8 +6,12 @@
 
 #ifdef AERO_KERNEL_MODE
 // Placement new: constructs in storage the caller owns (for example a device extension).
-inline void* operator new(size_t, void* where) noexcept { return where; }
-inline void* operator new[](size_t, void* where) noexcept { return where; }
+inline void* operator new(size_t, void* where) noexcept {
+  return where;
+}
+inline void* operator new[](size_t, void* where) noexcept {
+  return where;
+}
 inline void operator delete(void*, void*) noexcept {}
 inline void operator delete[](void*, void*) noexcept {}
 #else
