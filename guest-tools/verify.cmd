@@ -28,6 +28,7 @@ set "SERVICES_ROOT=HKLM\SYSTEM\CurrentControlSet\Services"
 set "NAME_CHARS=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 set "HEX_CHARS=0123456789abcdefABCDEF"
 set "PROBLEMS=0"
+set "PROBLEM_INDENT=  "
 set "OPT_quiet="
 
 :parse_args
@@ -270,6 +271,7 @@ rem %1 driver base name, %2 service name.
 set "CD_DRIVER=%~1"
 set "CD_SERVICE=%~2"
 call :line "  !CD_DRIVER!"
+set "PROBLEM_INDENT=    "
 set "CD_OEM="
 call :each_state_line driver
 if defined CD_OEM (
@@ -299,14 +301,17 @@ call :line "    service !CD_SERVICE!: Start=!CD_START! (!START_NAME!), !CD_STATE
 rem Services\<name>\Enum holds Count and one value 0, 1, ... per device the driver runs.
 set "CD_COUNT=0"
 reg query "!CD_KEY!\Enum" >"!WORK_FILE!" 2>&1
-for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do (
-  if /i "%%b"=="REG_SZ" (
-    set "ENUM_NAME=%%a"
-    set "ENUM_DEVICE=%%c"
-    call :enum_value
+for %%p in (count print) do (
+  set "ENUM_PASS=%%p"
+  if "%%p"=="print" (call :line "    bound devices: !CD_COUNT!")
+  for /f "usebackq tokens=1,2,*" %%a in ("%WORK_FILE%") do (
+    if /i "%%b"=="REG_SZ" (
+      set "ENUM_NAME=%%a"
+      set "ENUM_DEVICE=%%c"
+      call :enum_value
+    )
   )
 )
-call :line "    bound devices: !CD_COUNT!"
 set "CD_FILE=%SystemRoot%\System32\drivers\!CD_DRIVER!.sys"
 if exist "!CD_FILE!" call :signature "!CD_FILE!"
 exit /b 0
@@ -323,8 +328,8 @@ exit /b 0
 set "CHECK_VALUE=!ENUM_NAME!"
 call :check_chars "0123456789"
 if errorlevel 1 exit /b 0
-set /a CD_COUNT+=1
-call :line "      !ENUM_DEVICE!"
+if "!ENUM_PASS!"=="count" set /a CD_COUNT+=1
+if "!ENUM_PASS!"=="print" call :line "      !ENUM_DEVICE!"
 exit /b 0
 
 :start_name
@@ -354,6 +359,7 @@ call :problem "signature of %~1: !SIG_STATUS!"
 exit /b 0
 
 :section_preseed
+set "PROBLEM_INDENT=  "
 call :line ""
 call :line "Boot pre-seeding of virtio-blk:"
 set "PRESEED_FOUND="
@@ -419,7 +425,7 @@ exit /b 0
 
 :problem
 set /a PROBLEMS+=1
-call :line "  PROBLEM: %~1"
+call :line "!PROBLEM_INDENT!PROBLEM: %~1"
 exit /b 0
 
 :check_chars

@@ -136,6 +136,28 @@ class Uninstall(WineTestCase):
         case = self.new_case("ts-on")
         run = self.install(case, testsigning="on")
         self.assertExitCode(0, run)
+
+        # verify.cmd with a device bound to the storage driver and unsigned files.
+        driver, service, hwids = storage_device()
+        instance = hwids[0] + "\\3&13c0b0c5&0&48"
+        rc, out = case.wine_cmd_script("enum.cmd", (
+            'reg add "{key}" /v Count /t REG_DWORD /d 1 /f\n'
+            'reg add "{key}" /v 0 /t REG_SZ /d "{instance}" /f\n').format(
+                key=r"%s\%s\Enum" % (SERVICES, service), instance=instance))
+        self.assertEqual(0, rc, out)
+        env = {"STUB_OUT_BCDEDIT": case.write_text("bcd-on.txt",
+                                                   fixture("bcdedit-enum-on.txt")),
+               "STUB_OUT_POWERSHELL": case.write_text("ps.txt",
+                                                      fixture("powershell-notsigned.txt"))}
+        run = case.run("verify.cmd", ["/quiet"], env=env)
+        self.assertExitCode(1, run)
+        self.assertEqual("", run.output.strip())  # /quiet: the report file only
+        with open(case.c_drive("AeroGuestTools", "verify.txt"), encoding="latin-1") as f:
+            report = f.read()
+        self.assertIn("bound devices: 1\n      %s\n" % instance, report.replace("\r\n", "\n"))
+        self.assertIn("    PROBLEM: signature of C:\\windows\\System32\\drivers\\%s.sys: NotSigned"
+                      % driver, report)
+        self.assertIn("Result: %d problem(s) found." % (len(MEDIA_DRIVERS) + 1), report)
         run = case.run("uninstall.cmd", [], env=self.uninstall_env(case))
         self.assertExitCode(0, run)
         self.assertEqual(self.removal_calls(testsigning=False), run.sequence())
