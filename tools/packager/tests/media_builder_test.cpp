@@ -66,8 +66,9 @@ TEST(MediaBuilderTest, FailureChangesNoOutput) {
   MediaRequest request = SampleRequest(dir);
   BuildMedia(request);
   const std::vector<std::uint8_t> iso = catalog::ReadRegularFile(request.iso);
-  request.files.emplace_back("notes.txt",
-                             dir.Write("inputs/key.txt", "-----BEGIN PRIVATE KEY-----"));
+  request.files.emplace_back("notes.txt", dir.Write("inputs/key.txt",
+                                                    "-----BEGIN "
+                                                    "PRIVATE KEY-----"));
   request.manifest.build_id = "other";
   EXPECT_NE(ErrorOf(request).find("private key"), std::string::npos);
   EXPECT_EQ(catalog::ReadRegularFile(request.iso), iso);

@@ -48,10 +48,14 @@ TEST(MediaInputsTest, RefusesPrivateKeysByNameAndContent) {
   EXPECT_NE(ReadError("certs/x.cer", dir.Write("signing.pfx", "whatever"))
                 .find("marks a private key container"),
             std::string::npos);
-  EXPECT_NE(ReadError("README.txt", dir.Write("notes.txt", "-----BEGIN PRIVATE KEY-----\nMII\n"))
+  EXPECT_NE(ReadError("README.txt", dir.Write("notes.txt",
+                                              "-----BEGIN "
+                                              "PRIVATE KEY-----\nMII\n"))
                 .find("contains a PEM private key block"),
             std::string::npos);
-  EXPECT_NE(ReadError("README.txt", dir.Write("rsa.txt", "-----BEGIN RSA PRIVATE KEY-----\n"))
+  EXPECT_NE(ReadError("README.txt", dir.Write("rsa.txt",
+                                              "-----BEGIN RSA "
+                                              "PRIVATE KEY-----\n"))
                 .find("private keys never go onto the media"),
             std::string::npos);
   EXPECT_NE(
