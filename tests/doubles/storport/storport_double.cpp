@@ -168,7 +168,9 @@ TestSrb* StorPortDouble::NewSrb(const std::vector<uint8_t>& cdb, uint32_t data_l
   srb->srb.Length = sizeof(SCSI_REQUEST_BLOCK);
   srb->srb.Function = SRB_FUNCTION_EXECUTE_SCSI;
   srb->srb.CdbLength = static_cast<UCHAR>(cdb.size());
-  std::memcpy(srb->srb.Cdb, cdb.data(), cdb.size() < 16 ? cdb.size() : 16);
+  if (!cdb.empty()) {
+    std::memcpy(srb->srb.Cdb, cdb.data(), cdb.size() < 16 ? cdb.size() : 16);
+  }
   srb->srb.SrbFlags = flags;
   srb->srb.DataTransferLength = data_length;
   srb->srb.TimeOutValue = 10;
