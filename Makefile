@@ -16,11 +16,12 @@ build: configure
 
 # Every test: the host tree (unit, ABI, binary, fuzz smoke, end-to-end), then the unit tests again
 # under AddressSanitizer+UBSan, and the threaded tests under ThreadSanitizer.
+# A failing stage reruns its failed tests alone, so their output ends the log; the run still fails.
 test: build
-	ctest --preset host -j $(JOBS)
+	ctest --preset host -j $(JOBS) || { ctest --preset host --rerun-failed; exit 1; }
 	cmake --preset host-asan
 	cmake --build --preset host-asan -j $(JOBS)
-	ctest --preset host-asan -j $(JOBS)
+	ctest --preset host-asan -j $(JOBS) || { ctest --preset host-asan --rerun-failed; exit 1; }
 	cmake --preset host-tsan
 	cmake --build --preset host-tsan -j $(JOBS) --target aero_virtio_test
 	ctest --preset host-tsan -j $(JOBS)
