@@ -68,3 +68,14 @@ def input_phase1(ctx):
 
 def input_phase2(ctx):
     _inject(ctx, "phase2")
+
+
+def block_resize(drive_id):
+    """READY action: grows the drive to the size the guest asks for (field new_bytes) while the
+    guest keeps I/O in flight; QEMU then raises the virtio config-change interrupt."""
+    def action(ctx):
+        size = int(ctx.marker.fields["new_bytes"])
+        ctx.qmp.execute("block_resize", {"device": drive_id, "size": size})
+        ctx.check("host.block_resize", True, f"{drive_id} resized to {size} bytes")
+    action.__name__ = f"block_resize_{drive_id}"
+    return action

@@ -82,6 +82,8 @@ def _run(args):
     if args.junit:
         report.atomic_write(args.junit, report.junit_xml(results))
     rows = [dict(row, scenario=r.scenario) for r in results for row in r.cost]
+    rows += [dict(row, scenario=r.scenario, kind="blk_bench")
+             for r in results for row in r.bench]
     if args.cost_json and rows:
         report.atomic_write(args.cost_json, json.dumps(rows, indent=2) + "\n")
     return 0 if all(r.verdict_ok for r in results) else 1

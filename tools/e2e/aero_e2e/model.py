@@ -3,7 +3,7 @@ the harness does when the guest says READY, the host-side checks afterwards, and
 run must end in."""
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 # harness-error: the harness itself could not prepare the run (work directory, images).
 OUTCOMES = ("pass", "fail", "timeout", "qemu-error", "crash", "protocol-error", "harness-error")
@@ -13,11 +13,15 @@ OUTCOMES = ("pass", "fail", "timeout", "qemu-error", "crash", "protocol-error", 
 class Disk:
     """A raw image the harness creates before the run (holding the pattern of `seed`, or zeros
     when seed is None) and checks afterwards against `expect`: a list of (first_sector,
-    sector_count, seed) ranges the image must hold (None: not checked)."""
+    sector_count, seed) ranges the image must hold (None: not checked). The image may have grown
+    during the run (QMP block_resize)."""
     drive_id: str
     size: int
     seed: Optional[int] = None
     expect: Optional[list] = None
+    # QEMU blkdebug rules: (event, sector) pairs, e.g. ("read_aio", 1000): every request of that
+    # kind touching the 512-byte sector fails with EIO.
+    inject_errors: List[Tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass

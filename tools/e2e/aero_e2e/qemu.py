@@ -29,8 +29,7 @@ def build_command(scenario, kernel, work_dir, qmp_socket, qemu="qemu-system-x86_
     ]
     argv += scenario.boot.qemu_args(kernel)
     for disk in scenario.disks:
-        image = os.path.join(work_dir, f"{disk.drive_id}.img")
-        argv += ["-drive", f"file={image},if=none,id={disk.drive_id},format=raw"]
+        argv += ["-drive", drive_option(disk, os.path.join(work_dir, f"{disk.drive_id}.img"))]
     for netdev in scenario.netdevs:
         argv += ["-netdev", netdev]
     for device in scenario.devices:
@@ -39,6 +38,29 @@ def build_command(scenario, kernel, work_dir, qmp_socket, qemu="qemu-system-x86_
         argv += ["-trace", f"events={trace_events_file}", "-D", str(trace_log)]
     argv += scenario.extra_args
     return argv
+
+
+BLKDEBUG_EVENTS = ("read_aio", "write_aio", "flush_to_disk")
+
+
+def drive_option(disk, image):
+    """The -drive value: the raw image, or with error rules the image under QEMU's blkdebug
+    driver (EIO for every request of the rule's kind that touches its sector)."""
+    if "," in image:
+        raise ValueError(f"disk image path must not contain a comma: {image}")
+    if not disk.inject_errors:
+        return f"file={image},if=none,id={disk.drive_id},format=raw"
+    parts = [f"if=none,id={disk.drive_id},format=raw,file.driver=blkdebug",
+             f"file.image.filename={image}"]
+    for n, (event, sector) in enumerate(disk.inject_errors):
+        if event not in BLKDEBUG_EVENTS:
+            raise ValueError(f"unknown blkdebug event {event}")
+        if sector < 0 or sector * 512 >= disk.size:
+            raise ValueError(f"error sector {sector} is outside the {disk.size}-byte disk")
+        rule = f"file.inject-error.{n}"
+        parts += [f"{rule}.event={event}", f"{rule}.sector={sector}", f"{rule}.errno=5",
+                  f"{rule}.once=off"]
+    return ",".join(parts)
 
 
 def describe_exit(status):

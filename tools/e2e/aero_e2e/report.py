@@ -4,6 +4,7 @@ renamed, so a reader never sees half a report."""
 import os
 import xml.etree.ElementTree as ET
 
+from .bench import bench_lines
 from .qemu import describe_exit
 
 
@@ -64,6 +65,7 @@ def summary_text(results, total_seconds):
                 lines.extend(f"      {x}" for x in r.serial_tail[-20:])
             lines.append(f"    work dir: {r.work_dir}")
         lines.extend(_cost_lines(r))
+        lines.extend(bench_lines(r.bench))
     lines.append(f"{ok_count} of {len(results)} scenarios as expected in {total_seconds:.1f} s")
     return "\n".join(lines) + "\n"
 

@@ -32,6 +32,7 @@ class RunResult:
     stderr_tail: list = field(default_factory=list)
     checks: list = field(default_factory=list)      # CheckResult
     cost: list = field(default_factory=list)        # dicts, one per measurement window
+    bench: list = field(default_factory=list)       # dicts, one per benchmark run
     timed_out_test: str = None
     stopped_by_harness: bool = False
     work_dir: str = ""

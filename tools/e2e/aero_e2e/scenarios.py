@@ -3,12 +3,18 @@ scenario on a pc (i440fx) or q35 machine with QEMU's own virtio devices."""
 
 import zlib
 
-from . import actions, trace
+from . import actions, bench, trace
 from .model import CheckResult, Disk, Expect, KernelBoot, Scenario
 
 DISK_BYTES = 2 * 1024 * 1024
 DISK_SECTORS = DISK_BYTES // 512
 MACHINES = ("pc", "q35")
+RESIZED_SECTORS = DISK_SECTORS * 3 // 2
+READ_ERROR_SECTOR = 1000
+WRITE_ERROR_SECTOR = 2000
+BENCH_DISK_BYTES = 64 * 1024 * 1024
+# The guest's blk-scsi scenario expects this serial in INQUIRY VPD page 0x80 (scsi_scenario.cpp).
+BLK_SERIAL = "AERO-E2E-BLK"
 
 # PCI slots are pinned so interrupt lines are known: SeaBIOS routes INTA of slots 3/4 and 7/8 to
 # IRQ 11 and of slots 5/6 to IRQ 10 on pc, so several devices share a level-triggered line.
@@ -140,6 +146,56 @@ def _scenarios():
             boot=_blk_boot(name, "blk", s_init, s_write),
             devices=[blk_device()], disks=[_blk_disk(name, s_init, s_write)]))
 
+    # The virtio-blk driver core (drivers/virtio-blk/core) in SCSI, as StorPort drives it.
+    for name, machine, block_size in (("blk-scsi-pc", "pc", 512),
+                                      ("blk-scsi-4kn-q35", "q35", 4096)):
+        s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
+        out.append(Scenario(
+            name=name,
+            description=f"driver core, {block_size}-byte blocks: INQUIRY/VPD/READ CAPACITY/MODE "
+                        "SENSE, seeded read, random mixed I/O at QD 1..32 verified, whole-disk "
+                        "pattern via READ/WRITE 6/10/12/16, SYNCHRONIZE CACHE, reset with I/O "
+                        "in flight",
+            machine=machine,
+            boot=_blk_boot(name, "blk-scsi", s_init, s_write, block_size=str(block_size)),
+            devices=[blk_device(extra=f",serial={BLK_SERIAL},logical_block_size={block_size},"
+                                      f"physical_block_size={block_size}")],
+            disks=[_blk_disk(name, s_init, s_write)]))
+    name = "blk-scsi-resize"
+    s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
+    out.append(Scenario(
+        name=name,
+        description="driver core: QMP block_resize 2 -> 3 MiB during mixed I/O; config "
+                    "interrupt, UNIT ATTENTION, READ CAPACITY, the new blocks written",
+        boot=_blk_boot(name, "blk-scsi-resize", s_init, s_write,
+                       new_sectors=str(RESIZED_SECTORS)),
+        devices=[blk_device(extra=f",serial={BLK_SERIAL}")],
+        disks=[Disk("d0", DISK_BYTES, seed=s_init,
+                    expect=[(DISK_SECTORS, RESIZED_SECTORS - DISK_SECTORS, s_write)])],
+        ready_actions={"resize": actions.block_resize("d0")}))
+    name = "blk-scsi-ioerror"
+    s_init = seed_for(name, "initial")
+    out.append(Scenario(
+        name=name,
+        description="driver core: blkdebug EIO on a read and a write -> CHECK CONDITION, "
+                    "MEDIUM ERROR (11/00, 0C/00) with the LBA; the disk keeps working",
+        boot=KernelBoot({"scenario": "blk-scsi-ioerror", "seed_initial": f"0x{s_init:08x}",
+                         "disk_sectors": str(DISK_SECTORS),
+                         "read_error_sector": str(READ_ERROR_SECTOR),
+                         "write_error_sector": str(WRITE_ERROR_SECTOR)}),
+        devices=[blk_device(extra=f",serial={BLK_SERIAL}")],
+        disks=[Disk("d0", DISK_BYTES, seed=s_init, expect=[(0, DISK_SECTORS, s_init)],
+                    inject_errors=[("read_aio", READ_ERROR_SECTOR),
+                                   ("write_aio", WRITE_ERROR_SECTOR)])]))
+    out.append(Scenario(
+        name="bench-blk",
+        description="driver core: IOPS, MB/s, doorbells and interrupts per request for 4 KiB "
+                    "and 64 KiB random reads and writes at QD 1 and 32",
+        boot=KernelBoot({"scenario": "blk-bench"}),
+        devices=[blk_device(extra=f",serial={BLK_SERIAL}")],
+        disks=[Disk("d0", BENCH_DISK_BYTES, seed=None)],
+        checks=[bench.check_blk_bench], labels=["bench"]))
+
     for machine in MACHINES:
         name = f"iommu-{machine}"
         s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
@@ -214,6 +270,18 @@ def _scenarios():
         test_timeout=20.0, overall_timeout=60.0,
         expect=Expect("fail", failed_tests=["blk.intx_completion"],
                       reason_contains="no INTx interrupt"),
+        labels=["selftest"]))
+    name = "selftest-ioerror-not-injected"
+    s_init = seed_for(name, "initial")
+    out.append(Scenario(
+        name=name,
+        description="the blk-scsi-ioerror guest on a disk without blkdebug rules must fail",
+        boot=KernelBoot({"scenario": "blk-scsi-ioerror", "seed_initial": f"0x{s_init:08x}",
+                         "disk_sectors": str(DISK_SECTORS)}),
+        devices=[blk_device(extra=f",serial={BLK_SERIAL}")],
+        disks=[Disk("d0", DISK_BYTES, seed=s_init)],
+        expect=Expect("fail", failed_tests=["ioerror.read_medium_error"],
+                      reason_contains="expected CHECK CONDITION, MEDIUM ERROR"),
         labels=["selftest"]))
     return out
 

@@ -44,6 +44,24 @@ class CommandTest(unittest.TestCase):
         self.assertEqual(pairs(argv, "-D"), ["/w/log"])
         self.assertEqual(argv[-1], "-S")
 
+    def test_blkdebug_error_rules(self):
+        disk = Disk("d0", 4096 * 512, inject_errors=[("read_aio", 1000), ("write_aio", 2000)])
+        argv = build_command(self.scenario(disks=[disk]), "/k.elf", "/w", "/q")
+        self.assertEqual(pairs(argv, "-drive"), [
+            "if=none,id=d0,format=raw,file.driver=blkdebug,file.image.filename=/w/d0.img,"
+            "file.inject-error.0.event=read_aio,file.inject-error.0.sector=1000,"
+            "file.inject-error.0.errno=5,file.inject-error.0.once=off,"
+            "file.inject-error.1.event=write_aio,file.inject-error.1.sector=2000,"
+            "file.inject-error.1.errno=5,file.inject-error.1.once=off"])
+
+    def test_blkdebug_rules_validated(self):
+        for rule in [("no_such_event", 1), ("read_aio", 4096), ("read_aio", -1)]:
+            disk = Disk("d0", 4096 * 512, inject_errors=[rule])
+            with self.assertRaises(ValueError, msg=str(rule)):
+                build_command(self.scenario(disks=[disk]), "/k.elf", "/w", "/q")
+        with self.assertRaises(ValueError):
+            build_command(self.scenario(disks=[Disk("d0", 512)]), "/k.elf", "/a,b", "/q")
+
     def test_machine_validated(self):
         with self.assertRaises(ValueError):
             build_command(self.scenario(machine="virt"), "/k", "/w", "/q")

@@ -1,74 +1,68 @@
 #include "handshake.h"
 
 #include "serial.h"
-#include "text.h"
 #include "timer.h"
 
 namespace aero::guest {
-namespace {
 
-constexpr size_t kMaxLine = 256;
+void PendingHarnessRequest::Begin(Marker ready, const char* token) {
+  ack_.clear();
+  ack_.str("AERO_HARNESS|ACK|").str(token);
+  nak_.clear();
+  nak_.str("AERO_HARNESS|NAK|").str(token);
+  length_ = 0;
+  overflow_ = false;
+  ready.emit();
+}
 
-struct LineReader {
-  char line[kMaxLine + 1];
-  size_t length;
-  bool overflow;
-};
-
-// Consumes available input; returns true when a whole line is in reader.line.
-bool read_line(LineReader& r) {
+// Consumes available input; returns true when a whole line is in line_.
+bool PendingHarnessRequest::ReadLine() {
   char c;
   while (serial_read_byte(&c)) {
     if (c == '\r') {
       continue;
     }
     if (c == '\n') {
-      r.line[r.length] = '\0';
-      const bool complete = !r.overflow;
-      r.length = 0;
-      r.overflow = false;
+      line_[length_] = '\0';
+      const bool complete = !overflow_;
+      length_ = 0;
+      overflow_ = false;
       if (complete) {
         return true;
       }
       continue;
     }
-    if (r.length < kMaxLine) {
-      r.line[r.length++] = c;
+    if (length_ < kMaxLine) {
+      line_[length_++] = c;
     } else {
-      r.overflow = true;
+      overflow_ = true;
     }
   }
   return false;
 }
 
-}  // namespace
+bool PendingHarnessRequest::Poll(HarnessReply* reply) {
+  while (ReadLine()) {
+    if (str_equal(line_, ack_.c_str())) {
+      *reply = HarnessReply::kAck;
+      return true;
+    }
+    if (str_starts_with(line_, nak_.c_str())) {
+      const char next = line_[nak_.size()];  // the line is at least this long
+      if (next == '\0' || next == '|') {
+        *reply = HarnessReply::kNak;
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 HarnessReply request_harness(Marker ready, const char* token, uint32_t timeout_ms) {
-  Text ack;
-  ack.str("AERO_HARNESS|ACK|").str(token);
-  Text nak;
-  nak.str("AERO_HARNESS|NAK|").str(token);
-  LineReader reader = {};
-  ready.emit();
+  static PendingHarnessRequest request;  // one exchange at a time; keeps the stack small
+  request.Begin(ready, token);
   HarnessReply reply = HarnessReply::kTimeout;
-  wait_until(
-      [&] {
-        while (read_line(reader)) {
-          if (str_equal(reader.line, ack.c_str())) {
-            reply = HarnessReply::kAck;
-            return true;
-          }
-          if (str_starts_with(reader.line, nak.c_str())) {
-            const char next = reader.line[nak.size()];  // the line is at least this long
-            if (next == '\0' || next == '|') {
-              reply = HarnessReply::kNak;
-              return true;
-            }
-          }
-        }
-        return false;
-      },
-      timeout_ms);
+  wait_until([&] { return request.Poll(&reply); }, timeout_ms);
   return reply;
 }
 

@@ -1,0 +1,32 @@
+// Pieces the virtio-blk core scenarios share: bring-up as a test, synchronous non-I/O commands, the
+// sector seed table, and a workload wrapped in a test.
+#pragma once
+
+#include <stdint.h>
+
+#include "scenarios/scsi_rig.h"
+#include "scenarios/scsi_workload.h"
+
+namespace aero::guest {
+
+// Test "<prefix>.init": finds the virtio-blk function, opens the rig with `depth` request slots
+// and checks the geometry (expect_sectors 0: any). False when the scenario cannot go on.
+bool scsi_open_test(ScsiRig& rig, const char* test_name, uint16_t depth, uint64_t expect_sectors,
+                    uint32_t expect_block_size);
+
+// Runs one command with a data-in buffer of `length` bytes (nullptr/0: none) and waits for it.
+// Returns nullptr when it completed (any status: see io->completion), else a reason.
+const char* scsi_run(ScsiRig& rig, ScsiIo* io, const uint8_t* cdb, uint8_t cdb_length,
+                     uint8_t* buffer, uint32_t length, uint32_t timeout_ms);
+
+// A reason when the completion is not GOOD (with the sense key/ASC/ASCQ), else nullptr.
+const char* scsi_expect_good(const char* what, const ScsiIo& io);
+
+// Every sector starts as `seed`. False when out of memory.
+bool seeds_init(SectorSeeds* seeds, uint64_t sectors, uint32_t seed);
+
+// Test `test_name`: runs the workload and reports its figures. False when it failed.
+bool workload_test(const char* test_name, ScsiRig& rig, WorkloadSlots& slots,
+                   const WorkloadSpec& spec, SectorSeeds* seeds);
+
+}  // namespace aero::guest
