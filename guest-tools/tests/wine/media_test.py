@@ -8,12 +8,13 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wine_testcase import SharedPrefixTestCase  # noqa: E402
+# The module, not the class: a TestCase class imported by name would run on its own as well.
+import wine_testcase  # noqa: E402
 
 CURRENT_VERSION = r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
 
 
-class BadSystemOrMedia(SharedPrefixTestCase):
+class BadSystemOrMedia(wine_testcase.SharedPrefixTestCase):
 
     def test_unsupported_architecture(self):
         run = self.setup_run(["/check"], arch="IA64")

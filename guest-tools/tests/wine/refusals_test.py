@@ -8,11 +8,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import fixture  # noqa: E402
-from wine_testcase import (PUBLISHER_SHA1, ROOT_SHA1, SharedPrefixTestCase,  # noqa: E402
-                           hashfile_output)
+# The base class through the module: a TestCase class imported by name would run on its own too.
+import wine_testcase  # noqa: E402
+from wine_testcase import PUBLISHER_SHA1, ROOT_SHA1, hashfile_output  # noqa: E402
 
 
-class Refusals(SharedPrefixTestCase):
+class Refusals(wine_testcase.SharedPrefixTestCase):
 
     def test_usage_and_unknown_switches(self):
         for script in ("setup.cmd", "uninstall.cmd", "verify.cmd"):

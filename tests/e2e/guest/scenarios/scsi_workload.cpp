@@ -142,6 +142,14 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
   auto more_to_issue = [&] {
     return !stopping && (spec.sequential ? cursor < end : issued < spec.requests);
   };
+  // Requests the device holds (in_flight also counts slots waiting to be retried).
+  auto on_device = [&] {
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < kWorkloadMaxDepth; ++i) {
+      count += state[i] == SlotState::kInFlight ? 1 : 0;
+    }
+    return count;
+  };
   auto submit = [&](uint32_t index) -> const char* {
     ScsiIo& io = slots.io(index);
     const blk::HostStatus status = rig.submit(&io);
@@ -152,7 +160,7 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
     if (status == blk::HostStatus::kBusy) {
       ++stats->busy;
       state[index] = SlotState::kRetry;
-      return in_flight == 0 ? "the disk answered busy with nothing in flight" : nullptr;
+      return on_device() == 0 ? "the disk answered busy with nothing on the device" : nullptr;
     }
     if (is_unit_attention(io.completion)) {
       // Reported once per event; the class driver retries the command.
@@ -229,6 +237,9 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
     }
     if (in_flight == 0 && !more_to_issue()) {
       break;
+    }
+    if (on_device() == 0) {
+      continue;  // only unit-attention retries are left: no interrupt to wait for
     }
 
     rig.service(spec.timeout_ms);

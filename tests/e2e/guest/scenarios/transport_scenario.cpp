@@ -2,6 +2,7 @@
 // under the standard policy, brought to DRIVER_OK with one queue, and its configuration read. The
 // aero-strict policy must reject QEMU's layout with a clear reason (negative test). The harness
 // then inspects the devices over QMP (x-query-virtio*) and compares with what the guest printed.
+#include "aero/contract/aero_contract.h"
 #include "aero/virtio/features.h"
 #include "aero/virtio/pci_caps.h"
 #include "aero/virtio/spec.h"
@@ -20,36 +21,39 @@ namespace {
 
 constexpr size_t kMaxDevices = 8;
 
-// Contract v1 facts (shared/reference/virtio-contract-v1.md): subsystem IDs and the fixed BAR0
-// layout of the Aero emulator's devices.
+// The Aero emulator's identity and BAR0 layout for the function's device ID, from the generated
+// contract header (virtio-input: the keyboard's subsystem ID).
 uint16_t contract_subsystem_id(const PciFunction& f) {
-  switch (f.device_id) {
-    case 0x1041:
-      return 0x0001;
-    case 0x1042:
-      return 0x0002;
-    case 0x1052:
-      return 0x0010;
-    default:
-      return 0xffff;
+  for (const contract::DeviceIdentity& d : contract::kDevices) {
+    if (d.vendor_id == f.vendor_id && d.device_id == f.device_id) {
+      return d.subsystem_id;
+    }
   }
+  return 0xffff;
 }
+
+// Contract v1 gives every virtio device the same BAR0 layout; the blk one stands for all.
+namespace layout = contract::virtio_blk::bar0;
+static_assert(contract::virtio_net::bar0::kNotifyCfgOffset == layout::kNotifyCfgOffset &&
+              contract::virtio_net::bar0::kDeviceCfgLength == layout::kDeviceCfgLength &&
+              contract::virtio_input_keyboard::bar0::kIsrCfgOffset == layout::kIsrCfgOffset &&
+              contract::virtio_input_keyboard::bar0::kSize == layout::kSize);
 
 virtio::AeroStrictExpectations contract_expectations(const PciFunction& f) {
   virtio::AeroStrictExpectations e = {};
-  e.vendor_id = 0x1af4;
+  e.vendor_id = contract::virtio::kVendorId;
   e.device_id = f.device_id;
-  e.subsystem_vendor_id = 0x1af4;
+  e.subsystem_vendor_id = contract::virtio::kVendorId;
   e.subsystem_id = contract_subsystem_id(f);
-  e.revision = 1;
-  e.bar = 0;
-  e.bar_kind = virtio::BarKind::kMemory64;
-  e.bar_min_size = 0x4000;
-  e.common = {0x0000, 0x0100};
-  e.notify = {0x1000, 0x0100};
-  e.isr = {0x2000, 0x0020};
-  e.device = {0x3000, 0x0100};
-  e.notify_off_multiplier = 4;
+  e.revision = contract::kPciRevisionId;
+  e.bar = static_cast<uint8_t>(layout::kIndex);
+  e.bar_kind = layout::kIs64Bit ? virtio::BarKind::kMemory64 : virtio::BarKind::kMemory32;
+  e.bar_min_size = layout::kSize;
+  e.common = {layout::kCommonCfgOffset, layout::kCommonCfgLength};
+  e.notify = {layout::kNotifyCfgOffset, layout::kNotifyCfgLength};
+  e.isr = {layout::kIsrCfgOffset, layout::kIsrCfgLength};
+  e.device = {layout::kDeviceCfgOffset, layout::kDeviceCfgLength};
+  e.notify_off_multiplier = contract::virtio_blk::kNotifyOffMultiplier;
   return e;
 }
 
