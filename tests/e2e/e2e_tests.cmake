@@ -36,7 +36,7 @@ foreach(name IN LISTS scenario_names)
 endforeach()
 
 foreach(module IN ITEMS test_markers test_qemu_command test_report test_runner test_disk
-                        test_bench test_trace test_kernel_check)
+                        test_bench test_actions test_trace test_kernel_check)
   add_test(NAME e2e_harness.${module}
     COMMAND "${CMAKE_COMMAND}" -E env PYTHONDONTWRITEBYTECODE=1
             "${Python3_EXECUTABLE}" -m unittest -v tests.${module}

@@ -79,3 +79,24 @@ def block_resize(drive_id):
         ctx.check("host.block_resize", True, f"{drive_id} resized to {size} bytes")
     action.__name__ = f"block_resize_{drive_id}"
     return action
+
+
+def blockstats(drive_id):
+    """READY action: QEMU's accounting of the drive (query-blockstats) must show exactly the bytes
+    the guest wrote (field write_bytes) and the flushes it caused (field flushes)."""
+    def action(ctx):
+        want_bytes = int(ctx.marker.fields["write_bytes"])
+        want_flushes = int(ctx.marker.fields["flushes"])
+        entries = [e for e in ctx.qmp.execute("query-blockstats") if e.get("device") == drive_id]
+        if len(entries) != 1:
+            raise ValueError(f"query-blockstats lists {len(entries)} entries for {drive_id}")
+        stats = entries[0]["stats"]
+        got = (stats["wr_bytes"], stats["flush_operations"])
+        ok = got == (want_bytes, want_flushes)
+        message = (f"{drive_id}: QEMU counted {got[0]} bytes written and {got[1]} flushes; the "
+                   f"guest wrote {want_bytes} bytes and caused {want_flushes} flushes")
+        ctx.check("host.blockstats", ok, message)
+        if not ok:
+            raise ValueError(message)
+    action.__name__ = f"blockstats_{drive_id}"
+    return action

@@ -160,7 +160,8 @@ def _scenarios():
             boot=_blk_boot(name, "blk-scsi", s_init, s_write, block_size=str(block_size)),
             devices=[blk_device(extra=f",serial={BLK_SERIAL},logical_block_size={block_size},"
                                       f"physical_block_size={block_size}")],
-            disks=[_blk_disk(name, s_init, s_write)]))
+            disks=[_blk_disk(name, s_init, s_write)],
+            ready_actions={"blockstats": actions.blockstats("d0")}))
     name = "blk-scsi-resize"
     s_init, s_write = seed_for(name, "initial"), seed_for(name, "write")
     out.append(Scenario(

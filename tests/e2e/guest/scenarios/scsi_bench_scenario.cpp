@@ -90,7 +90,7 @@ void run_scsi_bench_scenario() {
         .kv("isr_reads", access.isr_reads - access_before.isr_reads)
         .kv("mmio_reads", access.mmio_reads - access_before.mmio_reads)
         .kv("mmio_writes", access.mmio_writes - access_before.mmio_writes)
-        .kv("max_in_flight", stats.max_in_flight)
+        .kv("max_on_device", stats.max_on_device)
         .emit();
   }
   rig().close();

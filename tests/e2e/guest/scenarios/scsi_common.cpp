@@ -92,7 +92,7 @@ bool seeds_init(SectorSeeds* seeds, uint64_t sectors, uint32_t seed) {
 }
 
 bool workload_test(const char* test_name, ScsiRig& rig, WorkloadSlots& slots,
-                   const WorkloadSpec& spec, SectorSeeds* seeds) {
+                   const WorkloadSpec& spec, SectorSeeds* seeds, WorkloadStats* totals) {
   TestCase t(test_name);
   const blk::EngineCounters before = rig.disk().engine().counters();
   const uint32_t interrupts_before = rig.interrupts();
@@ -107,14 +107,31 @@ bool workload_test(const char* test_name, ScsiRig& rig, WorkloadSlots& slots,
       .kv("qd", spec.queue_depth)
       .kv("reads", stats.reads)
       .kv("writes", stats.writes)
-      .kv("bytes", stats.bytes)
-      .kv("max_in_flight", stats.max_in_flight)
+      .kv("fua_writes", stats.fua_writes)
+      .kv("bytes", stats.read_bytes + stats.write_bytes)
+      .kv("cdb6", stats.cdb_forms[0])
+      .kv("cdb10", stats.cdb_forms[1])
+      .kv("cdb12", stats.cdb_forms[2])
+      .kv("cdb16", stats.cdb_forms[3])
+      .kv("max_on_device", stats.max_on_device)
       .kv("busy", stats.busy)
       .kv("unit_attentions", stats.unit_attentions)
       .kv("notifications", after.notifications - before.notifications)
       .kv("interrupts", rig.interrupts() - interrupts_before)
       .kv("elapsed_us", stats.elapsed_us)
       .emit();
+  if (totals != nullptr) {
+    totals->reads += stats.reads;
+    totals->writes += stats.writes;
+    totals->fua_writes += stats.fua_writes;
+    totals->read_bytes += stats.read_bytes;
+    totals->write_bytes += stats.write_bytes;
+    for (uint32_t i = 0; i < 4; ++i) {
+      totals->cdb_forms[i] += stats.cdb_forms[i];
+    }
+    totals->unit_attentions += stats.unit_attentions;
+    totals->capacity_changed += stats.capacity_changed;
+  }
   return true;
 }
 

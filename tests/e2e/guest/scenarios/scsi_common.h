@@ -15,7 +15,8 @@ bool scsi_open_test(ScsiRig& rig, const char* test_name, uint16_t depth, uint64_
                     uint32_t expect_block_size);
 
 // Runs one command with a data-in buffer of `length` bytes (nullptr/0: none) and waits for it.
-// Returns nullptr when it completed (any status: see io->completion), else a reason.
+// Returns nullptr when it completed (any status: see io->completion), else a reason. `io` must be
+// one for such commands, not a workload slot (its data pointer is replaced).
 const char* scsi_run(ScsiRig& rig, ScsiIo* io, const uint8_t* cdb, uint8_t cdb_length,
                      uint8_t* buffer, uint32_t length, uint32_t timeout_ms);
 
@@ -25,8 +26,9 @@ const char* scsi_expect_good(const char* what, const ScsiIo& io);
 // Every sector starts as `seed`. False when out of memory.
 bool seeds_init(SectorSeeds* seeds, uint64_t sectors, uint32_t seed);
 
-// Test `test_name`: runs the workload and reports its figures. False when it failed.
+// Test `test_name`: runs the workload and reports its figures (added to *totals when given).
+// False when it failed.
 bool workload_test(const char* test_name, ScsiRig& rig, WorkloadSlots& slots,
-                   const WorkloadSpec& spec, SectorSeeds* seeds);
+                   const WorkloadSpec& spec, SectorSeeds* seeds, WorkloadStats* totals = nullptr);
 
 }  // namespace aero::guest

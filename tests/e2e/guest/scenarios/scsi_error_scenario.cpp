@@ -53,7 +53,9 @@ const char* expect_medium_error(bool write, uint32_t error_sector, uint32_t seed
   if (c.status != blk::HostStatus::kCheckCondition ||
       c.scsi_status != scsi::kStatusCheckCondition || sense_key(c) != scsi::kSenseMediumError ||
       sense_asc(c) != asc.code || sense_ascq(c) != asc.qualifier ||
-      (c.sense.bytes[0] & scsi::kSenseValidInformation) == 0 || information != lba) {
+      c.sense_length != scsi::kFixedSenseBytes ||
+      c.sense.bytes[0] != (scsi::kSenseResponseFixedCurrent | scsi::kSenseValidInformation) ||
+      c.sense.bytes[7] != scsi::kFixedSenseAdditionalLength || information != lba) {
     g_reason.clear();
     g_reason.str("expected CHECK CONDITION, MEDIUM ERROR ").hex(asc.code, 2).str(" at LBA ");
     g_reason.dec(lba).str("; got host status ").dec(static_cast<uint32_t>(c.status));

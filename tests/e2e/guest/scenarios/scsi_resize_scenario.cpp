@@ -30,6 +30,9 @@ ScsiRig& rig() {
   return instance;
 }
 
+// Synchronous non-I/O commands (INQUIRY, READ CAPACITY, ...) use their own request.
+ScsiIo g_command;
+
 WorkloadSlots& slots() {
   static WorkloadSlots instance;
   return instance;
@@ -79,7 +82,7 @@ bool between_rounds(void* context) {
 
 const char* check_capacity(uint64_t expect_blocks, uint32_t block_size, uint32_t timeout_ms,
                            uint8_t* buf) {
-  ScsiIo& io = slots().io(0);
+  ScsiIo& io = g_command;
   const uint8_t cap16[16] = {scsi::kOpServiceActionIn16,
                              scsi::kServiceActionReadCapacity16,
                              0,
@@ -163,8 +166,8 @@ void run_scsi_resize_scenario() {
     }
     if (e == nullptr && driver.reply != HarnessReply::kAck)
       e = "the harness failed to resize";
-    if (e == nullptr && stats.unit_attentions == 0) {
-      e = "no command reported UNIT ATTENTION after the capacity changed";
+    if (e == nullptr && stats.capacity_changed == 0) {
+      e = "no command reported UNIT ATTENTION / CAPACITY DATA HAS CHANGED after the resize";
     }
     if (e != nullptr) {
       t.fail(e).emit();
@@ -174,6 +177,7 @@ void run_scsi_resize_scenario() {
     t.pass()
         .kv("requests", stats.reads + stats.writes)
         .kv("unit_attentions", stats.unit_attentions)
+        .kv("capacity_changed", stats.capacity_changed)
         .kv("config_changes", rig().disk().engine().counters().config_changes - config_changes)
         .kv("rounds", driver.rounds)
         .emit();

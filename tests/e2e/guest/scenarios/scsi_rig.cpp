@@ -166,6 +166,15 @@ void ScsiRig::on_completion(void* context, const blk::ScsiCompletion& completion
 }
 
 blk::HostStatus ScsiRig::submit(ScsiIo* io) {
+  io->completions = 0;
+  if ((io->length != 0 && io->data == nullptr) || disk_.limits().max_segments == 0) {
+    io->pending = false;
+    io->done = true;
+    io->completion = blk::ScsiCompletion{};
+    io->completion.cookie = io;
+    io->completion.status = blk::HostStatus::kInvalidRequest;
+    return blk::HostStatus::kInvalidRequest;  // the scenario's mistake, not the disk's
+  }
   uint32_t chunk = kPage;
   while ((io->length + chunk - 1) / chunk > kScsiMaxSegments ||
          (io->length + chunk - 1) / chunk > disk_.limits().max_segments) {

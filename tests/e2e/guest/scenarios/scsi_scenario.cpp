@@ -4,6 +4,7 @@
 // Run with 512-byte and with 4096-byte logical blocks (block_size=).
 #include "aero/blk/scsi_spec.h"
 #include "platform/dma.h"
+#include "platform/handshake.h"
 #include "platform/markers.h"
 #include "platform/text.h"
 #include "scenarios/options.h"
@@ -27,6 +28,9 @@ ScsiRig& rig() {
   return instance;
 }
 
+// Synchronous non-I/O commands (INQUIRY, READ CAPACITY, ...) use their own request.
+ScsiIo g_command;
+
 WorkloadSlots& slots() {
   static WorkloadSlots instance;
   return instance;
@@ -46,7 +50,7 @@ struct Options {
 // INQUIRY (standard and the VPD pages), READ CAPACITY (10)/(16), MODE SENSE caching page, TEST
 // UNIT READY and REPORT LUNS, as the disk class driver asks at boot.
 const char* identify(const Options& o, uint8_t* buf, Marker* report) {
-  ScsiIo& io = slots().io(0);
+  ScsiIo& io = g_command;
   const uint32_t blocks = o.disk_sectors / (o.block_size / kSectorSize);
   const uint8_t inquiry[6] = {scsi::kOpInquiry, 0, 0, 0, 96, 0};
   if (const char* e = scsi_run(rig(), &io, inquiry, 6, buf, 96, o.timeout_ms))
@@ -144,8 +148,10 @@ const char* identify(const Options& o, uint8_t* buf, Marker* report) {
     return e;
   // DBD set: header (4) then the caching page; QEMU's default cache mode is writeback (FLUSH).
   const bool wce = (buf[4 + 2] & scsi::kCachingWce) != 0;
-  if ((buf[4] & 0x3f) != scsi::kModePageCaching || wce != rig().disk().engine().has_flush()) {
-    return "MODE SENSE (6): caching page missing, or WCE disagrees with VIRTIO_BLK_F_FLUSH";
+  if (buf[3] != 0 || (buf[4] & 0x3f) != scsi::kModePageCaching ||
+      wce != rig().disk().engine().has_flush()) {
+    return "MODE SENSE (6): block descriptor despite DBD, caching page missing, or WCE disagrees "
+           "with VIRTIO_BLK_F_FLUSH";
   }
   const uint8_t tur[6] = {scsi::kOpTestUnitReady};
   if (const char* e = scsi_run(rig(), &io, tur, 6, nullptr, 0, o.timeout_ms))
@@ -185,6 +191,7 @@ const char* out_of_range(const Options& o) {
   if (!rig().execute(&io, o.timeout_ms))
     return "WRITE (10) across the end did not complete";
   if (io.completion.status != blk::HostStatus::kCheckCondition ||
+      sense_key(io.completion) != scsi::kSenseIllegalRequest ||
       sense_asc(io.completion) != scsi::kAscLbaOutOfRange.code) {
     return "WRITE (10) across the end: expected ILLEGAL REQUEST / LBA OUT OF RANGE";
   }
@@ -268,7 +275,7 @@ WorkloadSpec sequential(const Options& o, const char* label, bool write, uint32_
 
 bool sync_cache_test(const Options& o) {
   TestCase t("scsi.synchronize_cache");
-  ScsiIo& io = slots().io(0);
+  ScsiIo& io = g_command;
   const uint64_t flushes_before = rig().disk().engine().counters().submitted;
   const uint8_t sync10[10] = {scsi::kOpSynchronizeCache10};
   const uint8_t sync16[16] = {scsi::kOpSynchronizeCache16};
@@ -280,7 +287,11 @@ bool sync_cache_test(const Options& o) {
   if (e == nullptr)
     e = scsi_expect_good("SYNCHRONIZE CACHE (16)", io);
   const uint64_t sent = rig().disk().engine().counters().submitted - flushes_before;
-  if (e == nullptr && rig().disk().engine().has_flush() && sent != 2) {
+  // QEMU's default cache mode (writeback) offers VIRTIO_BLK_F_FLUSH.
+  if (e == nullptr && !rig().disk().engine().has_flush()) {
+    e = "QEMU did not offer VIRTIO_BLK_F_FLUSH";
+  }
+  if (e == nullptr && sent != 2) {
     e = "SYNCHRONIZE CACHE did not become one virtio FLUSH each";
   }
   if (e != nullptr) {
@@ -288,6 +299,26 @@ bool sync_cache_test(const Options& o) {
     return false;
   }
   t.pass().kv("flushes", sent).emit();
+  return true;
+}
+
+// QEMU's own accounting must agree: every byte written through SCSI reached the image, and
+// every FUA write and SYNCHRONIZE CACHE became exactly one flush (the harness compares
+// query-blockstats for drive d0 and answers NAK on a difference).
+bool blockstats_test(const WorkloadStats& totals) {
+  TestCase t("scsi.qemu_blockstats");
+  const uint64_t flushes = uint64_t{totals.fua_writes} + 2;  // + SYNCHRONIZE CACHE (10) and (16)
+  Marker ready = Marker::ready("blockstats");
+  ready.kv("write_bytes", totals.write_bytes).kv("flushes", flushes);
+  const HarnessReply reply = request_harness(ready, "blockstats", 10000);
+  if (reply != HarnessReply::kAck) {
+    t.fail(harness_reply_text(reply))
+        .kv("write_bytes", totals.write_bytes)
+        .kv("flushes", flushes)
+        .emit();
+    return false;
+  }
+  t.pass().kv("write_bytes", totals.write_bytes).kv("flushes", flushes).emit();
   return true;
 }
 
@@ -312,8 +343,9 @@ void run(const Options& o) {
     }
     pass.emit();
   }
+  WorkloadStats totals = {};  // everything the workloads moved, for the blockstats comparison
   if (!workload_test("scsi.read_seeded", rig(), slots(),
-                     sequential(o, "read-seeded", false, o.seed_initial), &g_seeds)) {
+                     sequential(o, "read-seeded", false, o.seed_initial), &g_seeds, &totals)) {
     rig().close();
     return;
   }
@@ -331,18 +363,42 @@ void run(const Options& o) {
     spec.timeout_ms = o.timeout_ms;
     Text name;
     name.str("scsi.random_qd").dec(depth);
-    if (!workload_test(name.c_str(), rig(), slots(), spec, &g_seeds)) {
+    if (!workload_test(name.c_str(), rig(), slots(), spec, &g_seeds, &totals)) {
       rig().close();
       return;
     }
   }
+  {
+    TestCase t("scsi.cdb_forms");
+    const uint32_t* forms = totals.cdb_forms;
+    if (forms[0] == 0 || forms[1] == 0 || forms[2] == 0 || forms[3] == 0 ||
+        totals.fua_writes == 0) {
+      t.fail("the workloads did not use every READ/WRITE CDB size and FUA")
+          .kv("cdb6", forms[0])
+          .kv("cdb10", forms[1])
+          .kv("cdb12", forms[2])
+          .kv("cdb16", forms[3])
+          .kv("fua_writes", totals.fua_writes)
+          .emit();
+      rig().close();
+      return;
+    }
+    t.pass()
+        .kv("cdb6", forms[0])
+        .kv("cdb10", forms[1])
+        .kv("cdb12", forms[2])
+        .kv("cdb16", forms[3])
+        .kv("fua_writes", totals.fua_writes)
+        .emit();
+  }
   if (!workload_test("scsi.verify_after_random", rig(), slots(),
-                     sequential(o, "read-all", false, 1), &g_seeds) ||
+                     sequential(o, "read-all", false, 1), &g_seeds, &totals) ||
       !workload_test("scsi.write_pattern", rig(), slots(),
-                     sequential(o, "write-all", true, o.seed_write), &g_seeds) ||
+                     sequential(o, "write-all", true, o.seed_write), &g_seeds, &totals) ||
       !sync_cache_test(o) ||
       !workload_test("scsi.read_back", rig(), slots(), sequential(o, "read-all", false, 2),
-                     &g_seeds)) {
+                     &g_seeds, &totals) ||
+      !blockstats_test(totals)) {
     rig().close();
     return;
   }

@@ -52,6 +52,15 @@ bool is_unit_attention(const blk::ScsiCompletion& c) {
          sense_key(c) == blk::scsi::kSenseUnitAttention;
 }
 
+bool is_capacity_change(const blk::ScsiCompletion& c) {
+  return sense_asc(c) == blk::scsi::kAscCapacityDataChanged.code &&
+         sense_ascq(c) == blk::scsi::kAscCapacityDataChanged.qualifier;
+}
+
+uint32_t cdb_form_index(uint8_t cdb_length) {
+  return cdb_length == 6 ? 0 : cdb_length == 10 ? 1 : cdb_length == 12 ? 2 : 3;
+}
+
 const char* describe_failure(const char* what, const ScsiIo& io) {
   const blk::ScsiCompletion& c = io.completion;
   g_reason.clear();
@@ -130,6 +139,7 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
     return "workload: bad parameters for this disk";
   }
   SlotState state[kWorkloadMaxDepth] = {};
+  uint32_t attention_retries[kWorkloadMaxDepth] = {};
   uint32_t rng = spec.rng_seed | 1;
   uint32_t issued = 0;
   uint32_t in_flight = 0;
@@ -150,6 +160,18 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
     }
     return count;
   };
+  // UNIT ATTENTION: counted and retried (as the class driver does), a bounded number of times.
+  auto attention = [&](uint32_t index) -> const char* {
+    ++stats->unit_attentions;
+    if (is_capacity_change(slots.io(index).completion)) {
+      ++stats->capacity_changed;
+    }
+    state[index] = SlotState::kRetry;
+    if (++attention_retries[index] > kMaxAttentionRetries) {
+      return describe_failure("UNIT ATTENTION again and again", slots.io(index));
+    }
+    return nullptr;
+  };
   auto submit = [&](uint32_t index) -> const char* {
     ScsiIo& io = slots.io(index);
     const blk::HostStatus status = rig.submit(&io);
@@ -163,10 +185,7 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
       return on_device() == 0 ? "the disk answered busy with nothing on the device" : nullptr;
     }
     if (is_unit_attention(io.completion)) {
-      // Reported once per event; the class driver retries the command.
-      ++stats->unit_attentions;
-      state[index] = SlotState::kRetry;
-      return nullptr;
+      return attention(index);
     }
     return describe_failure("immediate completion", io);
   };
@@ -228,9 +247,7 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
       }
       ++issued;
       ++in_flight;
-      if (in_flight > stats->max_in_flight) {
-        stats->max_in_flight = in_flight;
-      }
+      attention_retries[index] = 0;
       if (const char* e = submit(index)) {
         return e;
       }
@@ -238,8 +255,12 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
     if (in_flight == 0 && !more_to_issue()) {
       break;
     }
-    if (on_device() == 0) {
-      continue;  // only unit-attention retries are left: no interrupt to wait for
+    const uint32_t held = on_device();
+    if (held > stats->max_on_device) {
+      stats->max_on_device = held;
+    }
+    if (held == 0) {
+      continue;  // only unit-attention retries are left (bounded): no interrupt to wait for
     }
 
     rig.service(spec.timeout_ms);
@@ -252,8 +273,9 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
       progress = true;
       const blk::ScsiCompletion& c = io.completion;
       if (is_unit_attention(c)) {
-        ++stats->unit_attentions;
-        state[i] = SlotState::kRetry;
+        if (const char* e = attention(i)) {
+          return e;
+        }
         continue;
       }
       if (c.status != blk::HostStatus::kSuccess || c.transferred != io.length) {
@@ -270,10 +292,13 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
       }
       if (io.write) {
         ++stats->writes;
+        stats->write_bytes += io.length;
+        stats->fua_writes += io.cdb_length != 6 && (io.cdb[1] & 0x08) != 0 ? 1 : 0;
       } else {
         ++stats->reads;
+        stats->read_bytes += io.length;
       }
-      stats->bytes += io.length;
+      ++stats->cdb_forms[cdb_form_index(io.cdb_length)];
       state[i] = SlotState::kFree;
       --in_flight;
     }
@@ -294,6 +319,15 @@ const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec&
     }
   }
   stats->elapsed_us = now_us() - start_us;
+  const uint32_t disk_depth = rig.disk().limits().queue_depth;
+  if (!spec.sequential && !stopping && spec.requests >= spec.queue_depth &&
+      spec.queue_depth <= disk_depth && stats->max_on_device < spec.queue_depth) {
+    g_reason.clear();
+    g_reason.str(spec.label).str(": the device never held ").dec(spec.queue_depth);
+    g_reason.str(" requests at once (at most ").dec(stats->max_on_device).str(", busy answers ");
+    g_reason.dec(stats->busy).ch(')');
+    return g_reason.c_str();
+  }
   return nullptr;
 }
 

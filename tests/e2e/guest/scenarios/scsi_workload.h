@@ -41,12 +41,19 @@ struct WorkloadSpec {
 struct WorkloadStats {
   uint32_t reads;
   uint32_t writes;
-  uint64_t bytes;
-  uint32_t unit_attentions;  // CHECK CONDITION / UNIT ATTENTION, retried like the class driver
-  uint32_t busy;             // back-pressure answers, retried after completions
-  uint32_t max_in_flight;
+  uint32_t fua_writes;  // completed writes that carried FUA (each one virtio FLUSH more)
+  uint64_t read_bytes;
+  uint64_t write_bytes;
+  uint32_t cdb_forms[4];      // requests completed per CDB size: 6, 10, 12, 16 bytes
+  uint32_t unit_attentions;   // CHECK CONDITION / UNIT ATTENTION, retried like the class driver
+  uint32_t capacity_changed;  // ... of them with CAPACITY DATA HAS CHANGED (2A/09)
+  uint32_t busy;              // back-pressure answers, retried after completions
+  uint32_t max_on_device;     // most requests the device held at once
   uint64_t elapsed_us;
 };
+
+// A request is retried at most this often for UNIT ATTENTION before the workload fails.
+inline constexpr uint32_t kMaxAttentionRetries = 3;
 
 // The request slots: kWorkloadMaxDepth buffers of max_bytes each, from the DMA allocator.
 class WorkloadSlots {
@@ -61,7 +68,9 @@ class WorkloadSlots {
   uint32_t max_bytes_ = 0;
 };
 
-// Runs the stream; nullptr when every request completed as expected, else a reason.
+// Runs the stream; nullptr when every request completed as expected, else a reason. A random
+// stream of at least queue_depth requests must have had queue_depth requests on the device at
+// once (when the disk's queue is that deep): back-pressure cannot pass for queue depth.
 const char* run_workload(ScsiRig& rig, WorkloadSlots& slots, const WorkloadSpec& spec,
                          SectorSeeds* seeds, WorkloadStats* stats);
 
