@@ -63,10 +63,15 @@ def wine_path(host_path):
     return "Z:" + os.path.abspath(host_path).replace("/", "\\")
 
 
+# Host variables Wine may see. Wine copies the Unix environment into every Windows process, so
+# anything else (CI settings, proxies, tool configuration) would make runs depend on the caller.
+_HOST_VARIABLES = ("PATH", "USER", "LOGNAME", "TMPDIR")
+
+
 def base_env(prefix, home):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY") and not k.startswith(("STUB_", "WINE"))}
+    env = {k: os.environ[k] for k in _HOST_VARIABLES if k in os.environ}
     env.update({
+        "LANG": "C.UTF-8",  # one locale (and so one code page) wherever the tests run
         "WINEPREFIX": prefix,
         "WINEDEBUG": "-all",
         "WINEDLLOVERRIDES": "mscoree,mshtml,winemenubuilder.exe=d",
