@@ -30,27 +30,17 @@ constexpr BenchRun kRuns[] = {
     {"randwrite-64k-qd1", 65536, 100, 1, 1000}, {"randwrite-64k-qd32", 65536, 100, 32, 2000},
 };
 
-// Function-local: the guest has no global constructors.
-ScsiRig& rig() {
-  static ScsiRig instance;
-  return instance;
-}
-
-WorkloadSlots& slots() {
-  static WorkloadSlots instance;
-  return instance;
-}
-
 }  // namespace
 
 void run_scsi_bench_scenario() {
   const uint32_t timeout_ms = option_u32("io_timeout_ms", 10000);
-  if (!scsi_open_test(rig(), "bench.init", kDepth, 0, 512))
+  if (!scsi_open_test(scenario_rig(), "bench.init", kDepth, 0, 512)) {
     return;
-  if (!slots().allocate(kMaxBytes)) {
+  }
+  if (!scenario_slots().allocate(kMaxBytes)) {
     TestCase t("bench.memory");
     t.fail("out of DMA memory").emit();
-    rig().close();
+    scenario_rig().close();
     return;
   }
   TestCase t("bench.blk");
@@ -62,21 +52,21 @@ void run_scsi_bench_scenario() {
     spec.max_bytes = kMaxBytes;
     spec.fixed_bytes = run.bytes;
     spec.write_percent = run.write_percent;
-    spec.block_count = rig().block_count();
+    spec.block_count = scenario_rig().block_count();
     spec.verify = false;
     spec.rng_seed = run.bytes ^ run.queue_depth ^ run.write_percent;
     spec.timeout_ms = timeout_ms;
-    const blk::EngineCounters before = rig().disk().engine().counters();
-    const AccessCounters access_before = rig().device().platform.counters();
-    const uint32_t interrupts_before = rig().interrupts();
+    const blk::EngineCounters before = scenario_rig().disk().engine().counters();
+    const AccessCounters access_before = scenario_rig().device().platform.counters();
+    const uint32_t interrupts_before = scenario_rig().interrupts();
     WorkloadStats stats = {};
-    if (const char* e = run_workload(rig(), slots(), spec, nullptr, &stats)) {
+    if (const char* e = run_workload(scenario_rig(), scenario_slots(), spec, nullptr, &stats)) {
       t.fail(e).kv("label", run.label).emit();
-      rig().close();
+      scenario_rig().close();
       return;
     }
-    const blk::EngineCounters& after = rig().disk().engine().counters();
-    const AccessCounters& access = rig().device().platform.counters();
+    const blk::EngineCounters& after = scenario_rig().disk().engine().counters();
+    const AccessCounters& access = scenario_rig().device().platform.counters();
     Marker::info()
         .kv("event", "blk_bench")
         .kv("label", run.label)
@@ -86,15 +76,15 @@ void run_scsi_bench_scenario() {
         .kv("elapsed_us", stats.elapsed_us)
         .kv("notifies", access.notify_writes - access_before.notify_writes)
         .kv("engine_notifications", after.notifications - before.notifications)
-        .kv("interrupts", rig().interrupts() - interrupts_before)
+        .kv("interrupts", scenario_rig().interrupts() - interrupts_before)
         .kv("isr_reads", access.isr_reads - access_before.isr_reads)
         .kv("mmio_reads", access.mmio_reads - access_before.mmio_reads)
         .kv("mmio_writes", access.mmio_writes - access_before.mmio_writes)
         .kv("max_on_device", stats.max_on_device)
         .emit();
   }
-  rig().close();
-  if (rig().protocol_errors() != 0) {
+  scenario_rig().close();
+  if (scenario_rig().protocol_errors() != 0) {
     t.fail("a request completed twice or while not pending").emit();
     return;
   }

@@ -12,6 +12,16 @@ namespace {
 Text g_reason;
 }  // namespace
 
+ScsiRig& scenario_rig() {
+  static ScsiRig instance;
+  return instance;
+}
+
+WorkloadSlots& scenario_slots() {
+  static WorkloadSlots instance;
+  return instance;
+}
+
 bool scsi_open_test(ScsiRig& rig, const char* test_name, uint16_t depth, uint64_t expect_sectors,
                     uint32_t expect_block_size) {
   TestCase t(test_name);
@@ -76,6 +86,24 @@ const char* scsi_expect_good(const char* what, const ScsiIo& io) {
     g_reason.hex(sense_ascq(c), 2);
   }
   return g_reason.c_str();
+}
+
+const char* scsi_query(ScsiRig& rig, ScsiIo* io, const char* what, const uint8_t* cdb,
+                       uint8_t cdb_length, uint8_t* buffer, uint32_t length, uint32_t timeout_ms) {
+  if (const char* e = scsi_run(rig, io, cdb, cdb_length, buffer, length, timeout_ms)) {
+    return e;
+  }
+  return scsi_expect_good(what, *io);
+}
+
+void scsi_close_test(ScsiRig& rig, const char* test_name) {
+  TestCase t(test_name);
+  rig.close();
+  if (rig.protocol_errors() != 0) {
+    t.fail("a request completed twice or while not pending").emit();
+    return;
+  }
+  t.pass().kv("interrupts", rig.interrupts()).kv("handler_calls", rig.handler_calls()).emit();
 }
 
 bool seeds_init(SectorSeeds* seeds, uint64_t sectors, uint32_t seed) {

@@ -9,6 +9,11 @@
 
 namespace aero::guest {
 
+// The rig and the request slots of the running scenario (one per boot; function-local statics,
+// as the guest has no global constructors).
+ScsiRig& scenario_rig();
+WorkloadSlots& scenario_slots();
+
 // Test "<prefix>.init": finds the virtio-blk function, opens the rig with `depth` request slots
 // and checks the geometry (expect_sectors 0: any). False when the scenario cannot go on.
 bool scsi_open_test(ScsiRig& rig, const char* test_name, uint16_t depth, uint64_t expect_sectors,
@@ -22,6 +27,14 @@ const char* scsi_run(ScsiRig& rig, ScsiIo* io, const uint8_t* cdb, uint8_t cdb_l
 
 // A reason when the completion is not GOOD (with the sense key/ASC/ASCQ), else nullptr.
 const char* scsi_expect_good(const char* what, const ScsiIo& io);
+
+// scsi_run, then scsi_expect_good: a reason unless the command completed GOOD.
+const char* scsi_query(ScsiRig& rig, ScsiIo* io, const char* what, const uint8_t* cdb,
+                       uint8_t cdb_length, uint8_t* buffer, uint32_t length, uint32_t timeout_ms);
+
+// Test `test_name`: ScsiDisk::Shutdown (outstanding requests complete, aborted) and the check
+// that no request completed twice or while not pending.
+void scsi_close_test(ScsiRig& rig, const char* test_name);
 
 // Every sector starts as `seed`. False when out of memory.
 bool seeds_init(SectorSeeds* seeds, uint64_t sectors, uint32_t seed);

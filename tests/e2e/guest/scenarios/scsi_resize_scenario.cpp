@@ -24,19 +24,9 @@ constexpr uint32_t kMaxBytes = 32 * 1024;
 constexpr uint32_t kRoundsBeforeResize = 16;
 constexpr uint32_t kRoundsAfterChange = 32;
 
-// Function-local: the guest has no global constructors.
-ScsiRig& rig() {
-  static ScsiRig instance;
-  return instance;
-}
-
 // Synchronous non-I/O commands (INQUIRY, READ CAPACITY, ...) use their own request.
 ScsiIo g_command;
 
-WorkloadSlots& slots() {
-  static WorkloadSlots instance;
-  return instance;
-}
 SectorSeeds g_seeds;
 
 // Drives the READY exchange from inside the workload (between service rounds).
@@ -67,7 +57,7 @@ bool between_rounds(void* context) {
   if (d->asked && !d->answered) {
     d->answered = d->request.Poll(&d->reply);
   }
-  if (!d->changed && rig().disk().engine().geometry().capacity_sectors == d->new_sectors) {
+  if (!d->changed && scenario_rig().disk().engine().geometry().capacity_sectors == d->new_sectors) {
     d->changed = true;
   }
   if (d->changed && ++d->rounds_since_change >= kRoundsAfterChange && d->answered) {
@@ -100,23 +90,27 @@ const char* check_capacity(uint64_t expect_blocks, uint32_t block_size, uint32_t
                              0,
                              0};
   for (int attempt = 0; attempt < 2; ++attempt) {  // a pending unit attention is met first
-    if (const char* e = scsi_run(rig(), &io, cap16, 16, buf, 32, timeout_ms))
+    if (const char* e = scsi_run(scenario_rig(), &io, cap16, 16, buf, 32, timeout_ms)) {
       return e;
-    if (io.completion.status != blk::HostStatus::kCheckCondition)
+    }
+    if (io.completion.status != blk::HostStatus::kCheckCondition) {
       break;
+    }
   }
-  if (const char* e = scsi_expect_good("READ CAPACITY (16)", io))
+  if (const char* e = scsi_expect_good("READ CAPACITY (16)", io)) {
     return e;
+  }
   if (be64(buf) != expect_blocks - 1 || be32(buf + 8) != block_size) {
     return "READ CAPACITY (16) does not show the grown disk";
   }
   const uint8_t cap10[10] = {scsi::kOpReadCapacity10};
-  if (const char* e = scsi_run(rig(), &io, cap10, 10, buf, 8, timeout_ms))
+  if (const char* e =
+          scsi_query(scenario_rig(), &io, "READ CAPACITY (10)", cap10, 10, buf, 8, timeout_ms)) {
     return e;
-  if (const char* e = scsi_expect_good("READ CAPACITY (10)", io))
-    return e;
-  if (be32(buf) != expect_blocks - 1)
+  }
+  if (be32(buf) != expect_blocks - 1) {
     return "READ CAPACITY (10) does not show the grown disk";
+  }
   return nullptr;
 }
 
@@ -128,14 +122,15 @@ void run_scsi_resize_scenario() {
   const uint32_t disk_sectors = option_u32("disk_sectors", 4096);
   const uint32_t new_sectors = option_u32("new_sectors", 6144);
   const uint32_t timeout_ms = option_u32("io_timeout_ms", 10000);
-  if (!scsi_open_test(rig(), "resize.init", kDepth, disk_sectors, 512))
+  if (!scsi_open_test(scenario_rig(), "resize.init", kDepth, disk_sectors, 512)) {
     return;
+  }
   const DmaBuffer page = dma_alloc(4096, 4096);
-  if (!slots().allocate(kMaxBytes) || page.virt == nullptr ||
+  if (!scenario_slots().allocate(kMaxBytes) || page.virt == nullptr ||
       !seeds_init(&g_seeds, new_sectors, seed_initial)) {
     TestCase t("resize.memory");
     t.fail("out of DMA memory").emit();
-    rig().close();
+    scenario_rig().close();
     return;
   }
   static ResizeDriver driver;
@@ -157,28 +152,30 @@ void run_scsi_resize_scenario() {
     spec.timeout_ms = timeout_ms;
     spec.between = between_rounds;
     spec.context = &driver;
-    const uint64_t config_changes = rig().disk().engine().counters().config_changes;
+    const uint64_t config_changes = scenario_rig().disk().engine().counters().config_changes;
     WorkloadStats stats = {};
-    const char* e = run_workload(rig(), slots(), spec, &g_seeds, &stats);
+    const char* e = run_workload(scenario_rig(), scenario_slots(), spec, &g_seeds, &stats);
     if (e == nullptr && driver.timed_out) {
       e = driver.answered ? "the disk never reported the new capacity"
                           : "the harness did not answer READY resize";
     }
-    if (e == nullptr && driver.reply != HarnessReply::kAck)
+    if (e == nullptr && driver.reply != HarnessReply::kAck) {
       e = "the harness failed to resize";
+    }
     if (e == nullptr && stats.capacity_changed == 0) {
       e = "no command reported UNIT ATTENTION / CAPACITY DATA HAS CHANGED after the resize";
     }
     if (e != nullptr) {
       t.fail(e).emit();
-      rig().close();
+      scenario_rig().close();
       return;
     }
     t.pass()
         .kv("requests", stats.reads + stats.writes)
         .kv("unit_attentions", stats.unit_attentions)
         .kv("capacity_changed", stats.capacity_changed)
-        .kv("config_changes", rig().disk().engine().counters().config_changes - config_changes)
+        .kv("config_changes",
+            scenario_rig().disk().engine().counters().config_changes - config_changes)
         .kv("rounds", driver.rounds)
         .emit();
   }
@@ -187,7 +184,7 @@ void run_scsi_resize_scenario() {
     if (const char* e =
             check_capacity(new_sectors, 512, timeout_ms, static_cast<uint8_t*>(page.virt))) {
       t.fail(e).emit();
-      rig().close();
+      scenario_rig().close();
       return;
     }
     t.pass().kv("blocks", new_sectors).emit();
@@ -209,18 +206,12 @@ void run_scsi_resize_scenario() {
   check.write_percent = 0;
   check.first_block = 0;
   check.block_count = new_sectors;
-  if (!workload_test("resize.write_new_area", rig(), slots(), grow, &g_seeds) ||
-      !workload_test("resize.read_all", rig(), slots(), check, &g_seeds)) {
-    rig().close();
+  if (!workload_test("resize.write_new_area", scenario_rig(), scenario_slots(), grow, &g_seeds) ||
+      !workload_test("resize.read_all", scenario_rig(), scenario_slots(), check, &g_seeds)) {
+    scenario_rig().close();
     return;
   }
-  TestCase t("resize.shutdown");
-  rig().close();
-  if (rig().protocol_errors() != 0) {
-    t.fail("a request completed twice or while not pending").emit();
-    return;
-  }
-  t.pass().emit();
+  scsi_close_test(scenario_rig(), "resize.shutdown");
 }
 
 }  // namespace aero::guest
