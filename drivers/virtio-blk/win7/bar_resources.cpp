@@ -19,12 +19,12 @@ int MatchBars(const uint8_t* config, size_t config_size, const AssignedRange* ra
   for (auto& bar : bars) {
     bar = {virtio::BarKind::kAbsent, 0, -1, 0};
   }
-  if (config == nullptr || config_size < kBarOffset + 4 * virtio::kPciBarCount) {
+  if (config == nullptr || config_size < kBarOffset + size_t{4} * virtio::kPciBarCount) {
     return 0;
   }
   int matched = 0;
   for (int i = 0; i < virtio::kPciBarCount; i++) {
-    const uint32_t low = Read32(config + kBarOffset + 4 * i);
+    const uint32_t low = Read32(config + kBarOffset + size_t{4} * i);
     BarAssignment& bar = bars[i];
     if (low & kBarIo) {
       bar.kind = virtio::BarKind::kIo;
@@ -34,8 +34,8 @@ int MatchBars(const uint8_t* config, size_t config_size, const AssignedRange* ra
         break;  // a 64-bit BAR cannot start in the last slot: ignore it
       }
       bar.kind = virtio::BarKind::kMemory64;
-      bar.physical =
-          (uint64_t{Read32(config + kBarOffset + 4 * (i + 1))} << 32) | (low & ~uint32_t{0xF});
+      bar.physical = (uint64_t{Read32(config + kBarOffset + size_t{4} * (i + 1))} << 32) |
+                     (low & ~uint32_t{0xF});
     } else {
       bar.kind = virtio::BarKind::kMemory32;
       bar.physical = low & ~uint32_t{0xF};

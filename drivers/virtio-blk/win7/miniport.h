@@ -38,19 +38,19 @@ struct SrbContext {
 };
 
 struct AdapterExtension {
-  uint8_t pci_config[256];
-  BarAssignment bars[virtio::kPciBarCount];
+  uint8_t pci_config[256] = {};
+  BarAssignment bars[virtio::kPciBarCount] = {};
   DmaPool pool;
-  StorPortPlatform* platform;  // constructed in platform_storage
-  alignas(16) uint8_t platform_storage[sizeof(StorPortPlatform)];
+  StorPortPlatform* platform = nullptr;  // constructed in platform_storage
+  alignas(16) uint8_t platform_storage[sizeof(StorPortPlatform)] = {};
   SerializedLock selector_lock;
   ScsiDisk disk;
-  STOR_DPC completion_dpc;
-  volatile LONG pending_isr;  // ISR bits HwInterrupt saw, for the DPC
-  bool dump_mode;
-  bool resetting;                  // completions during HwResetBus report SRB_STATUS_BUS_RESET
-  PSCSI_REQUEST_BLOCK polled_srb;  // dump mode: the SRB HwStartIo waits for
-  bool polled_done;
+  STOR_DPC completion_dpc = {};
+  volatile LONG pending_isr = 0;  // ISR bits HwInterrupt saw, for the DPC
+  bool dump_mode = false;
+  bool resetting = false;                    // completions during HwResetBus report BUS_RESET
+  PSCSI_REQUEST_BLOCK polled_srb = nullptr;  // dump mode: the SRB HwStartIo waits for
+  bool polled_done = false;
 };
 
 HW_FIND_ADAPTER AeroBlkFindAdapter;

@@ -5,6 +5,12 @@ namespace {
 
 constexpr uint16_t kConfigSize = 256;
 
+// lib/virtio hands register addresses over as integers; StorPort wants pointers.
+template <typename T>
+T* RegisterAt(uintptr_t address) {
+  return reinterpret_cast<T*>(address);  // NOLINT(performance-no-int-to-ptr)
+}
+
 }  // namespace
 
 uint8_t StorPortPlatform::PciConfigRead8(uint16_t offset) {
@@ -20,15 +26,15 @@ uint32_t StorPortPlatform::PciConfigRead32(uint16_t offset) {
 }
 
 uint8_t StorPortPlatform::MmioRead8(uintptr_t address) {
-  return StorPortReadRegisterUchar(extension_, reinterpret_cast<PUCHAR>(address));
+  return StorPortReadRegisterUchar(extension_, RegisterAt<UCHAR>(address));
 }
 
 uint16_t StorPortPlatform::MmioRead16(uintptr_t address) {
-  return StorPortReadRegisterUshort(extension_, reinterpret_cast<PUSHORT>(address));
+  return StorPortReadRegisterUshort(extension_, RegisterAt<USHORT>(address));
 }
 
 uint32_t StorPortPlatform::MmioRead32(uintptr_t address) {
-  return StorPortReadRegisterUlong(extension_, reinterpret_cast<PULONG>(address));
+  return StorPortReadRegisterUlong(extension_, RegisterAt<ULONG>(address));
 }
 
 uint64_t StorPortPlatform::MmioRead64(uintptr_t address) {
@@ -37,15 +43,15 @@ uint64_t StorPortPlatform::MmioRead64(uintptr_t address) {
 }
 
 void StorPortPlatform::MmioWrite8(uintptr_t address, uint8_t value) {
-  StorPortWriteRegisterUchar(extension_, reinterpret_cast<PUCHAR>(address), value);
+  StorPortWriteRegisterUchar(extension_, RegisterAt<UCHAR>(address), value);
 }
 
 void StorPortPlatform::MmioWrite16(uintptr_t address, uint16_t value) {
-  StorPortWriteRegisterUshort(extension_, reinterpret_cast<PUSHORT>(address), value);
+  StorPortWriteRegisterUshort(extension_, RegisterAt<USHORT>(address), value);
 }
 
 void StorPortPlatform::MmioWrite32(uintptr_t address, uint32_t value) {
-  StorPortWriteRegisterUlong(extension_, reinterpret_cast<PULONG>(address), value);
+  StorPortWriteRegisterUlong(extension_, RegisterAt<ULONG>(address), value);
 }
 
 void StorPortPlatform::MmioWrite64(uintptr_t address, uint64_t value) {

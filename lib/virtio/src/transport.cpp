@@ -116,7 +116,7 @@ Status ModernTransport::NegotiateFeatures(const FeatureRequest& request, uint64_
   if ((required & request.refused) != 0 || (required & not_implemented) != 0) {
     return Status::kFeatureConflict;
   }
-  uint64_t offered;
+  uint64_t offered = 0;
   {
     ScopedLock guard(lock_);
     platform_->MmioWrite32(common_ + spec::kCommonDeviceFeatureSelect, 0);
@@ -188,8 +188,8 @@ Status ModernTransport::SetupQueue(const QueueConfig& config, SplitVirtqueue* qu
     return Status::kTooManyQueues;
   }
 
-  uint16_t device_max;
-  uint16_t notify_off;
+  uint16_t device_max = 0;
+  uint16_t notify_off = 0;
   {
     ScopedLock guard(lock_);
     platform_->MmioWrite16(common_ + spec::kCommonQueueSelect, config.index);
@@ -202,7 +202,7 @@ Status ModernTransport::SetupQueue(const QueueConfig& config, SplitVirtqueue* qu
   if (!IsPowerOfTwo(device_max) || device_max > spec::kMaxQueueSize) {
     return Status::kQueueSizeInvalid;
   }
-  uint16_t size;
+  uint16_t size = 0;
   if (config.required_size != 0) {
     if (device_max < config.required_size) {
       return Status::kQueueSizeMismatch;
@@ -217,7 +217,7 @@ Status ModernTransport::SetupQueue(const QueueConfig& config, SplitVirtqueue* qu
   }
 
   // Allocation happens outside the lock: kernel allocators may need a low IRQL.
-  DmaBuffer ring;
+  DmaBuffer ring = {};
   if (!platform_->AllocateDma(SplitVirtqueue::RingBytes(size), SplitVirtqueue::kRingAlignment,
                               &ring)) {
     return Status::kNoMemory;
@@ -228,7 +228,7 @@ Status ModernTransport::SetupQueue(const QueueConfig& config, SplitVirtqueue* qu
     platform_->FreeDma(ring);
     return Status::kNoMemory;
   }
-  QueueAttachment attachment;
+  QueueAttachment attachment = {};
   attachment.index = config.index;
   attachment.size = size;
   attachment.ring = ring;

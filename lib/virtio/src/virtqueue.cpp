@@ -220,7 +220,7 @@ bool SplitVirtqueue::KickPrepare() {
     if (added > 0xFFFFu) {
       return true;  // the 16-bit window wrapped: the event cannot be judged
     }
-    const uint16_t avail_event = ring::Load16(&used[(kUsedElementsOffset / 2) + 4u * size_]);
+    const uint16_t avail_event = ring::Load16(&used[(kUsedElementsOffset / 2) + size_t{4} * size_]);
     return spec::NeedEvent(avail_event, avail_index_, old_index);
   }
   return (ring::Load16(&used[kUsedFlags]) & spec::kUsedFlagNoNotify) == 0;
@@ -375,7 +375,7 @@ bool SplitVirtqueue::DetachNext(Completion* out) {
 
 size_t SplitVirtqueue::DetachAll(CompletionCallback callback, void* context) {
   size_t count = 0;
-  Completion completion;
+  Completion completion = {};
   while (DetachNext(&completion)) {
     if (callback != nullptr) {
       callback(context, completion);

@@ -268,8 +268,8 @@ Status RequestEngine::ComputeLimits(uint32_t seg_max, uint32_t size_max,
     budget = Min32(budget, queue_.size() - 2u);
   }
   const uint32_t chunk = size_max & ~(spec::kSectorSize - 1);
-  uint32_t elements;
-  uint64_t transfer;
+  uint32_t elements = 0;
+  uint64_t transfer = 0;
   if (chunk == 0) {
     elements = budget;
     transfer = budget > 1 ? uint64_t{budget - 1} * kPageBytes : kPageBytes;
@@ -532,7 +532,7 @@ SubmitStatus RequestEngine::Submit(const BlkIo& io) {
   if (state_ != EngineState::kRunning) {
     return SubmitStatus::kNotRunning;
   }
-  uint32_t virtio_type;
+  uint32_t virtio_type = 0;
   bool device_writes = false;
   switch (io.type) {
     case RequestType::kRead:
@@ -609,18 +609,19 @@ bool RequestEngine::FinishSlot(Slot* slot, uint32_t written, BlkCompletionCallba
   // The device reports what it wrote: the status byte always, and for a successful IN every
   // data byte (a short read must not pass as data).
   const bool reading = slot->type == RequestType::kRead && !slot->flushing;
-  IoResult result;
-  if (written < 1) {
-    result = IoResult::kBadResponse;
-  } else if (status == spec::kStatusOk) {
-    result =
-        reading && written != uint64_t{slot->bytes} + 1 ? IoResult::kBadResponse : IoResult::kOk;
-  } else if (status == spec::kStatusIoError) {
-    result = IoResult::kIoError;
-  } else if (status == spec::kStatusUnsupported) {
-    result = IoResult::kUnsupported;
-  } else {
-    result = IoResult::kBadResponse;
+  // Anything not recognised below (no status byte written, an unknown status, a short read) is a
+  // protocol violation.
+  IoResult result = IoResult::kBadResponse;
+  if (written >= 1) {
+    if (status == spec::kStatusOk) {
+      if (!reading || written == uint64_t{slot->bytes} + 1) {
+        result = IoResult::kOk;
+      }
+    } else if (status == spec::kStatusIoError) {
+      result = IoResult::kIoError;
+    } else if (status == spec::kStatusUnsupported) {
+      result = IoResult::kUnsupported;
+    }
   }
   if (result == IoResult::kBadResponse) {
     ++counters_.bad_responses;
@@ -810,7 +811,7 @@ void RequestEngine::FetchSerial() {
   const uint64_t start = platform.MonotonicMicros();
   bool done = false;
   for (;;) {
-    virtio::Completion completion;
+    virtio::Completion completion = {};
     if (queue_.Harvest(&completion, 1) == 1) {
       const uint8_t status = *static_cast<const volatile uint8_t*>(SlotDma(*slot) + kStatusOffset);
       if (completion.cookie == slot && status == spec::kStatusOk && completion.written >= 1) {

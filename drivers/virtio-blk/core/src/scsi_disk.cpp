@@ -31,13 +31,13 @@ ScsiCompletion Check(void* cookie, const SenseData& sense) {
 }
 
 ScsiCompletion CheckSense(void* cookie, uint8_t key, s::Asc asc) {
-  SenseData sense;
+  SenseData sense = {};
   BuildSense(key, asc, &sense);
   return Check(cookie, sense);
 }
 
 ScsiCompletion CheckField(void* cookie, s::Asc asc, uint8_t cdb_byte) {
-  SenseData sense;
+  SenseData sense = {};
   BuildCdbFieldSense(asc, cdb_byte, &sense);
   return Check(cookie, sense);
 }
@@ -100,7 +100,7 @@ ScsiCompletion ScsiDisk::Submit(const ScsiRequest& request) {
   if (request.lun != 0) {
     return Finished(request.cookie, HostStatus::kInvalidLun);
   }
-  DecodedCdb cdb;
+  DecodedCdb cdb = {};
   const CdbError error = DecodeCdb(request.cdb, request.cdb_length, &cdb);
   if (error == CdbError::kTooShort) {
     return Finished(request.cookie, HostStatus::kInvalidRequest);
@@ -174,7 +174,7 @@ ScsiCompletion ScsiDisk::Execute(const DecodedCdb& cdb, const ScsiRequest& reque
     case ScsiCommand::kPreventAllowMediumRemoval:
       return Good(cookie, 0);
     case ScsiCommand::kRequestSense: {
-      SenseData sense;
+      SenseData sense = {};
       if (unit_attention_) {
         unit_attention_ = false;
         BuildSense(s::kSenseUnitAttention, s::kAscCapacityDataChanged, &sense);
@@ -280,7 +280,7 @@ ScsiCompletion ScsiDisk::SubmitFlush(const ScsiRequest& request) {
 void ScsiDisk::ForwardCompletion(void* context, const BlkCompletion& done) {
   auto* forward = static_cast<Forward*>(context);
   const uint8_t block_shift = forward->disk->engine_.geometry().block_shift;
-  ScsiCompletion completion;
+  ScsiCompletion completion = {};
   switch (done.result) {
     case IoResult::kOk:
       completion = Good(done.cookie, done.type == RequestType::kFlush ? 0 : done.bytes);
@@ -288,7 +288,7 @@ void ScsiDisk::ForwardCompletion(void* context, const BlkCompletion& done) {
     case IoResult::kIoError: {
       const s::Asc asc =
           done.type == RequestType::kRead ? s::kAscUnrecoveredReadError : s::kAscWriteError;
-      SenseData sense;
+      SenseData sense = {};
       const uint64_t lba = done.sector >> (block_shift - spec::kSectorShift);
       if (done.type != RequestType::kFlush && lba <= 0xFFFFFFFFu) {
         BuildSenseWithInformation(s::kSenseMediumError, asc, static_cast<uint32_t>(lba), &sense);

@@ -60,7 +60,7 @@ class SplitVirtqueue {
   // ring on its own 64-byte line (the device writes it; keeping it apart avoids false sharing).
   static size_t RingBytes(uint16_t size);
   static size_t UsedRingOffset(uint16_t size);
-  static size_t AvailRingOffset(uint16_t size) { return 16u * size; }
+  static size_t AvailRingOffset(uint16_t size) { return size_t{16} * size; }
   static size_t StateBytes(uint16_t size);
   static constexpr size_t kRingAlignment = 4096;
 
