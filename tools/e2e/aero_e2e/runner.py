@@ -146,8 +146,14 @@ def run_scenario(scenario, kernel, work_dir, qemu="qemu-system-x86_64", accel="t
         events_file = os.path.join(work_dir, "trace-events.txt")
         trace_log = os.path.join(work_dir, "trace.log")
         trace_mod.write_events_file(events_file)
-    argv = build_command(scenario, kernel, work_dir, qmp_socket, qemu=qemu, accel=accel,
-                         trace_events_file=events_file, trace_log=trace_log)
+    try:
+        argv = build_command(scenario, kernel, work_dir, qmp_socket, qemu=qemu, accel=accel,
+                             trace_events_file=events_file, trace_log=trace_log)
+    except ValueError as e:
+        shutil.rmtree(socket_dir, ignore_errors=True)
+        result.outcome = "harness-error"
+        result.reasons.append(f"cannot build the QEMU command line: {e}")
+        return _finish(result, scenario, start)
     with open(os.path.join(work_dir, "qemu-command.txt"), "w") as f:
         f.write(" ".join(argv) + "\n")
     stderr_path = os.path.join(work_dir, "qemu-stderr.txt")

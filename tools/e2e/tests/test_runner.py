@@ -8,7 +8,7 @@ import time
 import unittest
 
 from aero_e2e.markers import MarkerStream
-from aero_e2e.model import CheckResult, Expect, KernelBoot, Scenario
+from aero_e2e.model import CheckResult, Disk, Expect, KernelBoot, Scenario
 from aero_e2e.runner import RunResult, check_expectation, run_scenario
 
 FAKE_QEMU = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_qemu.py")
@@ -105,6 +105,13 @@ class RunnerTest(unittest.TestCase):
         result = run_scenario(s, "/k.elf", os.path.join(blocker, "sub"), qemu=FAKE_QEMU)
         self.assertEqual(result.outcome, "harness-error")
         self.assertTrue(any("cannot prepare" in r for r in result.reasons))
+
+    def test_bad_disk_rule_is_a_harness_error(self):
+        s = scenario("pass", disks=[Disk("d0", 4096, inject_errors=[("read_aio", 8)])])
+        result, _ = self.run_fake(s)
+        self.assertEqual(result.outcome, "harness-error")
+        self.assertTrue(any("cannot build the QEMU command line" in r for r in result.reasons),
+                        result.reasons)
 
     def test_exit_status_must_match_result(self):
         result, _ = self.run_fake(scenario("mismatch"))
