@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "aero/blk/scsi_spec.h"
+#include "aero/blk/testing/cdb_encode.h"
 
 namespace aero::blk::testing {
 
@@ -171,38 +172,25 @@ void Be(std::vector<uint8_t>& cdb, size_t at, uint64_t value, int bytes) {
 
 std::vector<uint8_t> Cdb6(uint8_t opcode, uint32_t lba, uint8_t length, uint8_t byte1) {
   std::vector<uint8_t> cdb(6, 0);
-  cdb[0] = opcode;
-  cdb[1] = static_cast<uint8_t>(byte1 | ((lba >> 16) & 0x1F));
-  cdb[2] = static_cast<uint8_t>(lba >> 8);
-  cdb[3] = static_cast<uint8_t>(lba);
-  cdb[4] = length;
+  EncodeCdb6(cdb.data(), opcode, lba, length, byte1);
   return cdb;
 }
 
 std::vector<uint8_t> Cdb10(uint8_t opcode, uint32_t lba, uint16_t length, uint8_t byte1) {
   std::vector<uint8_t> cdb(10, 0);
-  cdb[0] = opcode;
-  cdb[1] = byte1;
-  Be(cdb, 2, lba, 4);
-  Be(cdb, 7, length, 2);
+  EncodeCdb10(cdb.data(), opcode, lba, length, byte1);
   return cdb;
 }
 
 std::vector<uint8_t> Cdb12(uint8_t opcode, uint32_t lba, uint32_t length, uint8_t byte1) {
   std::vector<uint8_t> cdb(12, 0);
-  cdb[0] = opcode;
-  cdb[1] = byte1;
-  Be(cdb, 2, lba, 4);
-  Be(cdb, 6, length, 4);
+  EncodeCdb12(cdb.data(), opcode, lba, length, byte1);
   return cdb;
 }
 
 std::vector<uint8_t> Cdb16(uint8_t opcode, uint64_t lba, uint32_t length, uint8_t byte1) {
   std::vector<uint8_t> cdb(16, 0);
-  cdb[0] = opcode;
-  cdb[1] = byte1;
-  Be(cdb, 2, lba, 8);
-  Be(cdb, 10, length, 4);
+  EncodeCdb16(cdb.data(), opcode, lba, length, byte1);
   return cdb;
 }
 

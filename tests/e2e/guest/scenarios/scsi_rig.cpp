@@ -1,5 +1,6 @@
 #include "scenarios/scsi_rig.h"
 
+#include "aero/blk/testing/cdb_encode.h"
 #include "aero/virtio/spec.h"
 #include "platform/cpu.h"
 #include "platform/interrupts.h"
@@ -10,27 +11,18 @@
 namespace aero::guest {
 namespace {
 
+namespace scsi = blk::scsi;
+
 constexpr uint32_t kPage = 4096;
 
 Text g_reason;
 
-void put_be16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
+constexpr uint8_t kFua = 0x08;  // byte 1 of the 10/12/16-byte forms
 
-void put_be32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) {
-    p[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
-  }
-}
-
-void start_cdb(ScsiIo* io, uint8_t opcode, uint8_t length) {
+void clear_cdb(ScsiIo* io) {
   for (uint8_t& b : io->cdb) {
     b = 0;
   }
-  io->cdb[0] = opcode;
-  io->cdb_length = length;
 }
 
 }  // namespace
@@ -44,37 +36,32 @@ uint64_t be64(const uint8_t* p) {
 }
 
 void cdb_rw6(ScsiIo* io, bool write, uint32_t lba, uint32_t blocks) {
-  start_cdb(io, write ? blk::scsi::kOpWrite6 : blk::scsi::kOpRead6, 6);
-  io->cdb[1] = static_cast<uint8_t>((lba >> 16) & 0x1f);
-  io->cdb[2] = static_cast<uint8_t>(lba >> 8);
-  io->cdb[3] = static_cast<uint8_t>(lba);
-  io->cdb[4] = static_cast<uint8_t>(blocks == 256 ? 0 : blocks);  // 0 means 256
+  clear_cdb(io);
+  io->cdb_length = blk::testing::EncodeCdb6(io->cdb, write ? scsi::kOpWrite6 : scsi::kOpRead6, lba,
+                                            static_cast<uint8_t>(blocks), 0);  // 256 -> 0
 }
 
 void cdb_rw10(ScsiIo* io, bool write, uint32_t lba, uint16_t blocks, bool fua) {
-  start_cdb(io, write ? blk::scsi::kOpWrite10 : blk::scsi::kOpRead10, 10);
-  io->cdb[1] = fua ? 0x08 : 0;
-  put_be32(io->cdb + 2, lba);
-  put_be16(io->cdb + 7, blocks);
+  clear_cdb(io);
+  io->cdb_length = blk::testing::EncodeCdb10(io->cdb, write ? scsi::kOpWrite10 : scsi::kOpRead10,
+                                             lba, blocks, fua ? kFua : 0);
 }
 
 void cdb_rw12(ScsiIo* io, bool write, uint32_t lba, uint32_t blocks, bool fua) {
-  start_cdb(io, write ? blk::scsi::kOpWrite12 : blk::scsi::kOpRead12, 12);
-  io->cdb[1] = fua ? 0x08 : 0;
-  put_be32(io->cdb + 2, lba);
-  put_be32(io->cdb + 6, blocks);
+  clear_cdb(io);
+  io->cdb_length = blk::testing::EncodeCdb12(io->cdb, write ? scsi::kOpWrite12 : scsi::kOpRead12,
+                                             lba, blocks, fua ? kFua : 0);
 }
 
 void cdb_rw16(ScsiIo* io, bool write, uint64_t lba, uint32_t blocks, bool fua) {
-  start_cdb(io, write ? blk::scsi::kOpWrite16 : blk::scsi::kOpRead16, 16);
-  io->cdb[1] = fua ? 0x08 : 0;
-  put_be32(io->cdb + 2, static_cast<uint32_t>(lba >> 32));
-  put_be32(io->cdb + 6, static_cast<uint32_t>(lba));
-  put_be32(io->cdb + 10, blocks);
+  clear_cdb(io);
+  io->cdb_length = blk::testing::EncodeCdb16(io->cdb, write ? scsi::kOpWrite16 : scsi::kOpRead16,
+                                             lba, blocks, fua ? kFua : 0);
 }
 
 void cdb_simple(ScsiIo* io, const uint8_t* bytes, uint8_t length) {
-  start_cdb(io, bytes[0], length);
+  clear_cdb(io);
+  io->cdb_length = length;
   for (uint8_t i = 0; i < length && i < sizeof(io->cdb); ++i) {
     io->cdb[i] = bytes[i];
   }
